@@ -1,0 +1,355 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/parser"
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner"
+	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/types"
+	"github.com/eddysql/eddy/server/engine"
+	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/server/wire"
+)
+
+// newDriver constructs the driver TestQTT uses: Eddy's engine over an
+// in-memory runtime, fed the way Kafka Streams' test driver feeds a
+// topology (no broker, no caching, clock fixed at 0).
+func newDriver() Driver { return DriverFunc(runEngineCase) }
+
+// newRESTDriver constructs the driver TestRQTT uses.
+func newRESTDriver() RESTDriver {
+	return RESTDriverFunc(func(context.Context, *Case) (*RESTOutcome, error) {
+		return &RESTOutcome{Skip: "REST conformance driver not wired yet"}, nil
+	})
+}
+
+// defaultPartitions is the partition count the test driver gives topics
+// that the case does not size.
+const defaultPartitions = 4
+
+var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
+	rt := engine.NewMemoryRuntime()
+	props := map[string]string{}
+	for k, v := range c.Properties {
+		props[k] = fmt.Sprint(v)
+	}
+	pcfg := planner.Config{
+		DefaultKeyFormat:   getOr(props, "ksql.persistence.default.format.key", "KAFKA"),
+		DefaultValueFormat: props["ksql.persistence.default.format.value"],
+	}
+	if v, ok := props["ksql.persistence.wrap.single.values"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err == nil {
+			pcfg.WrapSingleValues = &b
+		}
+	}
+	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: pcfg}, rt, engine.WithLogger(quietLog))
+	defer eng.Close()
+	for _, t := range c.Topics {
+		n := t.Partitions
+		if n == 0 {
+			n = defaultPartitions
+		}
+		_ = rt.CreateTopic(ctx, t.Name, n, 1)
+	}
+	out := &Outcome{}
+	for i, stmt := range c.Statements {
+		precreateTopics(ctx, rt, stmt)
+		_, err := eng.Execute(ctx, rest.StatementRequest{KSQL: stmt, StreamsProperties: c.Properties})
+		if err != nil {
+			out.Err, out.FailedStmt = errors.New(messageOf(err)), i
+			break
+		}
+	}
+	if out.Err != nil && c.Expected != nil {
+		return out, nil
+	}
+	cat := eng.Catalog()
+	formats := eng.Formats()
+	log := &topicLog{}
+	for _, in := range c.Inputs {
+		raw, err := encodeRecord(formats, cat, in)
+		if err != nil {
+			return nil, fmt.Errorf("encoding input for %s: %w", in.Topic, err)
+		}
+		log.add(raw)
+	}
+	for _, q := range rt.Started() {
+		topics := map[string]bool{}
+		for _, t := range q.Topics {
+			topics[t] = true
+		}
+		em := &logEmitter{log: log}
+		topo, err := q.Build(em)
+		if err != nil {
+			return nil, fmt.Errorf("building %s: %w", q.ID, err)
+		}
+		// Records appended while this query runs are its own output: it
+		// must not read them (Kafka Streams' driver pipes them to the next
+		// query, not back).
+		n := len(log.records)
+		for _, raw := range log.records[:n] {
+			if topics[raw.Topic] {
+				if err := topo.Process(ctx, raw); err != nil {
+					out.Err = err
+					return out, nil
+				}
+			}
+		}
+	}
+	for _, raw := range log.records[len(c.Inputs):] {
+		rec, err := decodeRecord(formats, cat, raw)
+		if err != nil {
+			return nil, fmt.Errorf("decoding output of %s: %w", raw.Topic, err)
+		}
+		out.Outputs = append(out.Outputs, rec)
+	}
+	for _, s := range cat.Sources() {
+		ps := PostSource{Name: s.Name, Type: strings.ToLower(s.Kind.String()), Schema: s.Schema.String(),
+			KeyFormat: s.KeyFormat.Name, ValueFormat: s.ValueFormat.Name}
+		if s.Window != nil {
+			ps.WindowType = s.Window.Type
+		}
+		out.Sources = append(out.Sources, ps)
+	}
+	out.Topics = rt.TopicNames()
+	return out, nil
+}
+
+func getOr(m map[string]string, k, def string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return def
+}
+
+func messageOf(err error) string {
+	var we *wire.Error
+	if errors.As(err, &we) {
+		return we.Message
+	}
+	return err.Error()
+}
+
+// precreateTopics creates the topics CREATE STREAM/TABLE statements name,
+// as the QTT driver does before running them.
+func precreateTopics(ctx context.Context, rt *engine.MemoryRuntime, stmt string) {
+	parsed, err := parser.Parse(stmt)
+	if err != nil {
+		return
+	}
+	for _, s := range parsed {
+		cs, ok := s.(*ast.CreateSource)
+		if !ok {
+			continue
+		}
+		topic, ok := cs.Props.Get("KAFKA_TOPIC")
+		if !ok {
+			continue
+		}
+		n := defaultPartitions
+		if p, ok := cs.Props.Get("PARTITIONS"); ok {
+			if v, err := strconv.Atoi(p.Value.Text); err == nil {
+				n = v
+			}
+		}
+		_ = rt.CreateTopic(ctx, topic.Value.Text, n, 1)
+	}
+}
+
+// topicLog is every record of the case in production order.
+type topicLog struct{ records []*ops.Raw }
+
+func (l *topicLog) add(r *ops.Raw) {
+	r.Offset = int64(len(l.records))
+	l.records = append(l.records, r)
+}
+
+type logEmitter struct{ log *topicLog }
+
+func (e *logEmitter) Emit(_ context.Context, r *ops.Raw) error {
+	cp := *r
+	e.log.add(&cp)
+	return nil
+}
+
+// sourceFor finds the source that describes a topic's records: a sink
+// writing it if there is one, else any source reading it.
+func sourceFor(cat *catalog.Catalog, topic string) *catalog.Source {
+	var found *catalog.Source
+	for _, s := range cat.Sources() {
+		if s.Topic == topic && (found == nil || s.Sink) {
+			found = s
+		}
+	}
+	return found
+}
+
+func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*ops.Raw, error) {
+	raw := &ops.Raw{Topic: in.Topic}
+	if in.Timestamp != nil {
+		raw.Timestamp = *in.Timestamp
+	}
+	for _, h := range in.Headers {
+		raw.Headers = append(raw.Headers, ops.Header{Key: h.Key, Value: h.Value})
+	}
+	src := sourceFor(cat, in.Topic)
+	var err error
+	if in.Key != nil {
+		if src == nil {
+			raw.Key, err = json.Marshal(in.Key)
+		} else {
+			raw.Key, err = encodeValue(formats, src.KeyFormat, src.Schema.Key(), in.Key, true)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if in.Value != nil {
+		if src == nil {
+			raw.Value, err = json.Marshal(in.Value)
+		} else {
+			raw.Value, err = encodeValue(formats, src.ValueFormat, src.Schema.Value(), in.Value, false)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return raw, nil
+}
+
+// encodeValue turns a test value into bytes of the format. JSON values are
+// written as given and DELIMITED ones are already text; other formats go
+// through the JSON deserializer to typed values and then the format.
+func encodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column, v any, isKey bool) ([]byte, error) {
+	switch f.Name {
+	case "JSON", "NONE":
+		return json.Marshal(v)
+	case "DELIMITED":
+		if s, ok := v.(string); ok {
+			return []byte(s), nil
+		}
+		return []byte(fmt.Sprint(v)), nil
+	}
+	text, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := jsonValues(formats, cols, text, isKey)
+	if err != nil {
+		return nil, err
+	}
+	format, err := formats.Get(f.Name)
+	if err != nil {
+		return nil, err
+	}
+	ser, err := format.Serializer(cols, ops.SerdeProps(f, isKey))
+	if err != nil {
+		return nil, err
+	}
+	return ser.Serialize("", vals)
+}
+
+func jsonValues(formats *serde.Registry, cols []types.Column, text []byte, isKey bool) ([]any, error) {
+	jf, err := formats.Get("JSON")
+	if err != nil {
+		return nil, err
+	}
+	wrap := len(cols) != 1
+	de, err := jf.Deserializer(cols, serde.Props{IsKey: isKey, WrapSingleValue: &wrap})
+	if err != nil {
+		return nil, err
+	}
+	return de.Deserialize("", text)
+}
+
+func decodeRecord(formats *serde.Registry, cat *catalog.Catalog, raw *ops.Raw) (Record, error) {
+	ts := raw.Timestamp
+	rec := Record{Topic: raw.Topic, Timestamp: &ts}
+	for _, h := range raw.Headers {
+		rec.Headers = append(rec.Headers, Header{Key: h.Key, Value: h.Value})
+	}
+	src := sourceFor(cat, raw.Topic)
+	var err error
+	if raw.Key != nil {
+		if src == nil {
+			rec.Key, err = decodeJSON(raw.Key)
+		} else {
+			rec.Key, err = decodeValue(formats, src.KeyFormat, src.Schema.Key(), raw.Key, true)
+		}
+		if err != nil {
+			return rec, err
+		}
+	}
+	if raw.Value != nil {
+		if src == nil {
+			rec.Value, err = decodeJSON(raw.Value)
+		} else {
+			rec.Value, err = decodeValue(formats, src.ValueFormat, src.Schema.Value(), raw.Value, false)
+		}
+		if err != nil {
+			return rec, err
+		}
+	}
+	return rec, nil
+}
+
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return string(b), nil
+	}
+	return v, nil
+}
+
+// decodeValue is encodeValue's inverse.
+func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column, b []byte, isKey bool) (any, error) {
+	switch f.Name {
+	case "JSON", "NONE":
+		return decodeJSON(b)
+	case "DELIMITED":
+		return string(b), nil
+	}
+	format, err := formats.Get(f.Name)
+	if err != nil {
+		return nil, err
+	}
+	de, err := format.Deserializer(cols, ops.SerdeProps(f, isKey))
+	if err != nil {
+		return nil, err
+	}
+	vals, err := de.Deserialize("", b)
+	if err != nil {
+		return nil, err
+	}
+	jf, err := formats.Get("JSON")
+	if err != nil {
+		return nil, err
+	}
+	wrap := len(cols) != 1
+	ser, err := jf.Serializer(cols, serde.Props{IsKey: isKey, WrapSingleValue: &wrap})
+	if err != nil {
+		return nil, err
+	}
+	text, err := ser.Serialize("", vals)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON(text)
+}

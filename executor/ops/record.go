@@ -1,0 +1,71 @@
+// Package ops holds the stream operators, one per physical step, and the
+// builder that wires a physical plan into a topology. Operators see
+// decoded rows; Kafka I/O lives in the runtime that feeds a topology.
+package ops
+
+import (
+	"context"
+	"log/slog"
+)
+
+// Header is one Kafka record header.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// Record is a row travelling between operators.
+type Record struct {
+	// Row holds the values in the emitting step's schema order.
+	Row       []any
+	Timestamp int64
+	Partition int32
+	Offset    int64
+	Headers   []Header
+	// Tombstone marks a table delete: only key columns are meaningful.
+	Tombstone bool
+}
+
+// Raw is a record as read from or written to Kafka.
+type Raw struct {
+	Topic     string
+	Key       []byte
+	Value     []byte
+	Headers   []Header
+	Timestamp int64
+	Partition int32
+	Offset    int64
+}
+
+// Operator processes records and pushes results downstream.
+type Operator interface {
+	Process(ctx context.Context, r *Record) error
+}
+
+// Emitter receives the records a sink writes.
+type Emitter interface {
+	Emit(ctx context.Context, r *Raw) error
+}
+
+// Collector receives the rows of a push query.
+type Collector interface {
+	// Collect delivers one row; it returns false when the query has all
+	// the rows it wants (LIMIT reached or client gone).
+	Collect(ctx context.Context, row []any, tombstone bool) bool
+}
+
+// ErrorPolicy decides what happens to a record that fails processing.
+type ErrorPolicy struct {
+	// Log receives the processing-log entry (ksqlDB's processing log).
+	Log *slog.Logger
+	// FailOnDeserialization stops the query instead of skipping the record
+	// (ksql.fail.on.deserialization.error).
+	FailOnDeserialization bool
+}
+
+func (p ErrorPolicy) logger() *slog.Logger {
+	if p.Log == nil {
+		return slog.Default()
+	}
+	return p.Log
+}

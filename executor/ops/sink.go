@@ -1,0 +1,112 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// sink serializes rows and hands them to the emitter.
+type sink struct {
+	step    *physical.Sink
+	keys    serde.Serializer // nil without key columns
+	values  serde.Serializer
+	keyIdx  []int
+	valIdx  []int
+	tsParse func(string) (int64, error)
+	emitter Emitter
+	policy  ErrorPolicy
+}
+
+func newSink(step *physical.Sink, formats *serde.Registry, tsParser TimestampParser, emitter Emitter, policy ErrorPolicy) (*sink, error) {
+	s := &sink{step: step, emitter: emitter, policy: policy}
+	schema := step.Input.Schema()
+	var keyCols, valCols []types.Column
+	for i, c := range schema.Columns {
+		if c.Namespace == types.NsKey {
+			s.keyIdx = append(s.keyIdx, i)
+			keyCols = append(keyCols, c)
+		} else {
+			s.valIdx = append(s.valIdx, i)
+			valCols = append(valCols, c)
+		}
+	}
+	if len(keyCols) > 0 {
+		f, err := formats.Get(step.KeyFormat.Name)
+		if err != nil {
+			return nil, err
+		}
+		if s.keys, err = f.Serializer(keyCols, SerdeProps(step.KeyFormat, true)); err != nil {
+			return nil, fmt.Errorf("key format of %s: %w", step.SinkName, err)
+		}
+	}
+	f, err := formats.Get(step.ValueFormat.Name)
+	if err != nil {
+		return nil, err
+	}
+	if s.values, err = f.Serializer(valCols, SerdeProps(step.ValueFormat, false)); err != nil {
+		return nil, fmt.Errorf("value format of %s: %w", step.SinkName, err)
+	}
+	if step.TimestampFormat != "" {
+		if s.tsParse, err = tsParser(step.TimestampFormat); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func pick(row []any, idx []int) []any {
+	out := make([]any, len(idx))
+	for i, j := range idx {
+		out[i] = row[j]
+	}
+	return out
+}
+
+func (s *sink) Process(ctx context.Context, r *Record) error {
+	raw := &Raw{Topic: s.step.Topic, Timestamp: r.Timestamp, Headers: r.Headers}
+	var err error
+	if s.keys != nil {
+		if raw.Key, err = s.keys.Serialize(s.step.Topic, pick(r.Row, s.keyIdx)); err != nil {
+			s.policy.logger().Warn("Failed to serialize key, record skipped", "sink", s.step.SinkName, "error", err)
+			return nil
+		}
+	}
+	if !r.Tombstone {
+		if raw.Value, err = s.values.Serialize(s.step.Topic, pick(r.Row, s.valIdx)); err != nil {
+			s.policy.logger().Warn("Failed to serialize value, record skipped", "sink", s.step.SinkName, "error", err)
+			return nil
+		}
+		if s.step.TimestampColumn >= 0 {
+			ts, ok := s.timestamp(r.Row[s.step.TimestampColumn])
+			if !ok {
+				return nil
+			}
+			raw.Timestamp = ts
+		}
+	}
+	return s.emitter.Emit(ctx, raw)
+}
+
+func (s *sink) timestamp(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int64:
+		return v, true
+	case types.Timestamp:
+		return int64(v), true
+	case string:
+		if s.tsParse != nil {
+			ts, err := s.tsParse(v)
+			if err == nil {
+				return ts, true
+			}
+			s.policy.logger().Warn("invalid sink timestamp, record skipped", "sink", s.step.SinkName, "error", err)
+			return 0, false
+		}
+	}
+	s.policy.logger().Warn("invalid sink timestamp, record skipped", "sink", s.step.SinkName, "value", v)
+	return 0, false
+}

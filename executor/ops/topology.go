@@ -1,0 +1,113 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/eddysql/eddy/executor/eval"
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/planner/physical"
+)
+
+// Env is what building a topology needs from its surroundings.
+type Env struct {
+	Formats *serde.Registry
+	// Emitter receives sink output (persistent queries).
+	Emitter Emitter
+	// Collector receives transient output (push queries).
+	Collector Collector
+	// TimestampParser parses TIMESTAMP_FORMAT values.
+	TimestampParser TimestampParser
+	Policy          ErrorPolicy
+}
+
+// Topology is a built query: raw records in, sink output out. It is not
+// safe for concurrent use; the runtime gives each task its own.
+type Topology struct {
+	sources map[string][]*source
+	topics  []string
+}
+
+// Topics returns the topics the topology reads.
+func (t *Topology) Topics() []string { return t.topics }
+
+// Process feeds one raw record read from raw.Topic. It returns
+// ErrLimitReached once a push query has all its rows.
+func (t *Topology) Process(ctx context.Context, raw *Raw) error {
+	srcs, ok := t.sources[raw.Topic]
+	if !ok {
+		return fmt.Errorf("topology does not read topic %s", raw.Topic)
+	}
+	for _, s := range srcs {
+		if err := s.ProcessRaw(ctx, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Build wires a physical plan into operators.
+func Build(root physical.Step, env Env) (*Topology, error) {
+	t := &Topology{sources: map[string][]*source{}}
+	if _, err := t.build(root, env, nil); err != nil {
+		return nil, fmt.Errorf("building %s: %w", root.Kind(), err)
+	}
+	return t, nil
+}
+
+// build creates the operator for step, feeding next, and returns it.
+func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, error) {
+	var op Operator
+	switch s := step.(type) {
+	case *physical.Source:
+		src, err := newSource(s, env.Formats, env.TimestampParser, next, env.Policy)
+		if err != nil {
+			return nil, err
+		}
+		if _, seen := t.sources[s.Topic]; !seen {
+			t.topics = append(t.topics, s.Topic)
+		}
+		t.sources[s.Topic] = append(t.sources[s.Topic], src)
+		return nil, nil
+	case *physical.Filter:
+		pred, err := eval.Compile(s.Predicate)
+		if err != nil {
+			return nil, err
+		}
+		op = &filter{pred: pred, clause: s.Clause, table: s.Table, next: next, policy: env.Policy}
+	case *physical.Project:
+		p, err := newProject(s, next, env.Policy)
+		if err != nil {
+			return nil, err
+		}
+		op = p
+	case *physical.SelectKey:
+		keys, err := eval.CompileAll(s.KeyExprs)
+		if err != nil {
+			return nil, err
+		}
+		op = &selectKey{keys: keys, from: s.ValueFrom, next: next, policy: env.Policy}
+	case *physical.Sink:
+		if env.Emitter == nil {
+			return nil, fmt.Errorf("sink %s without an emitter", s.SinkName)
+		}
+		sk, err := newSink(s, env.Formats, env.TimestampParser, env.Emitter, env.Policy)
+		if err != nil {
+			return nil, err
+		}
+		op = sk
+	case *physical.Transient:
+		if env.Collector == nil {
+			return nil, fmt.Errorf("push query without a collector")
+		}
+		op = &transient{collector: env.Collector}
+	default:
+		return nil, fmt.Errorf("unsupported step %s", step.Kind())
+	}
+	for _, in := range step.Inputs() {
+		if _, err := t.build(in, env, op); err != nil {
+			return nil, err
+		}
+	}
+	return op, nil
+}

@@ -1,0 +1,31 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/eddysql/eddy/parser/ast"
+)
+
+// Error is a planning error. Pos is zero when the error has no single
+// place in the statement.
+type Error struct {
+	Pos ast.Pos
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Pos.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("Line: %d, Col: %d: %s", e.Pos.Line, e.Pos.Col, e.Msg)
+}
+
+func errorf(pos ast.Pos, format string, args ...any) error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// plain builds an error without a position, for statement-level checks
+// whose ksqlDB messages carry none.
+func plain(format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...)}
+}

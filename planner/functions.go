@@ -1,0 +1,26 @@
+package planner
+
+import "github.com/eddysql/eddy/planner/types"
+
+// Functions is what the planner needs from the function registry.
+type Functions interface {
+	// IsAggregate tells aggregate function names.
+	IsAggregate(name string) bool
+	// IsTableFunction tells table function names.
+	IsTableFunction(name string) bool
+	// ResolveScalar picks the signature for the argument types and returns
+	// the implementation, the types the arguments must be cast to and the
+	// return type.
+	ResolveScalar(name string, args []*types.Type) (ScalarImpl, error)
+	// LambdaParamTypes returns the parameter types of the lambda at
+	// argument idx, given the other arguments' types (nil at lambdas).
+	LambdaParamTypes(name string, args []*types.Type, idx int) ([]*types.Type, error)
+}
+
+// ScalarImpl is a resolved scalar function.
+type ScalarImpl struct {
+	Name   string
+	Fn     func(args []any) (any, error)
+	Params []*types.Type
+	Return *types.Type
+}

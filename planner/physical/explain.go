@@ -1,0 +1,75 @@
+package physical
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/eddysql/eddy/planner/expr"
+)
+
+// Explain renders the plan as an indented tree, sink first, the way
+// EXPLAIN shows an execution plan.
+func Explain(root Step) string {
+	var b strings.Builder
+	explain(&b, root, 0)
+	return b.String()
+}
+
+func explain(b *strings.Builder, s Step, depth int) {
+	indent := strings.Repeat("\t", depth)
+	fmt.Fprintf(b, "%s > [ %s ] | Schema: %s | %s\n", indent, strings.ToUpper(strings.TrimSuffix(s.Kind(), "/v1")), s.Schema(), detail(s))
+	for _, in := range s.Inputs() {
+		explain(b, in, depth+1)
+	}
+}
+
+func detail(s Step) string {
+	switch s := s.(type) {
+	case *Source:
+		return "topic: " + s.Topic
+	case *Filter:
+		return s.Clause + ": " + s.Predicate.String()
+	case *Project:
+		return "exprs: " + exprList(s.Exprs)
+	case *SelectKey:
+		return "key: " + exprList(s.KeyExprs)
+	case *Sink:
+		return "topic: " + s.Topic
+	case *Transient:
+		if s.Limit > 0 {
+			return fmt.Sprintf("limit: %d", s.Limit)
+		}
+		return "push"
+	}
+	return ""
+}
+
+func exprList(es []expr.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// MarshalPlan renders the plan as JSON: one object per step with its kind,
+// schema, details and inputs. Expressions appear as SQL text.
+func MarshalPlan(root Step) ([]byte, error) {
+	return json.MarshalIndent(toJSON(root), "", "  ")
+}
+
+type stepJSON struct {
+	Kind   string     `json:"@type"`
+	Schema string     `json:"schema"`
+	Detail string     `json:"detail,omitempty"`
+	Inputs []stepJSON `json:"sources,omitempty"`
+}
+
+func toJSON(s Step) stepJSON {
+	j := stepJSON{Kind: s.Kind(), Schema: s.Schema().String(), Detail: detail(s)}
+	for _, in := range s.Inputs() {
+		j.Inputs = append(j.Inputs, toJSON(in))
+	}
+	return j
+}

@@ -1,0 +1,208 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner/expr"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// namer generates ksqlDB's names for unaliased expressions: a column keeps
+// its name, a struct field its field name, anything else KSQL_COL_<n>
+// with n skipping names already taken.
+type namer struct {
+	taken map[string]bool
+	next  int
+}
+
+func newNamer(in *types.Schema) *namer {
+	n := &namer{taken: map[string]bool{}}
+	for _, c := range in.Columns {
+		n.taken[c.Name] = true
+	}
+	return n
+}
+
+func (n *namer) nameFor(a ast.Expr, e expr.Expr) string {
+	switch a := a.(type) {
+	case *ast.ColumnRef:
+		return a.Name
+	case *ast.Dereference:
+		return a.Field
+	}
+	if c, ok := e.(*expr.Column); ok {
+		return c.Name
+	}
+	return n.generated()
+}
+
+func (n *namer) generated() string {
+	for {
+		name := fmt.Sprintf("KSQL_COL_%d", n.next)
+		n.next++
+		if !n.taken[name] {
+			n.taken[name] = true
+			return name
+		}
+	}
+}
+
+type projItem struct {
+	expr    expr.Expr
+	name    string
+	aliased bool
+	pos     ast.Pos
+}
+
+// planProjection binds the SELECT list and orders the output: for
+// persistent queries key columns first, taken from the select items that
+// name the input's key columns.
+func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, quals, hidden map[string]bool, subst map[string]int, sinkName string) (*physical.Project, error) {
+	schema := in.Schema()
+	sc := &scope{schema: schema, qualifiers: quals, clause: "SELECT", subst: subst, hidden: hidden}
+	// Generated names skip user aliases and input names.
+	names := newNamer(schema)
+	for _, it := range q.Select {
+		if it.HasAlias {
+			names.taken[it.Alias] = true
+		}
+	}
+	var items []projItem
+	for _, it := range q.Select {
+		if it.Star {
+			if it.StarOf != "" && !quals[it.StarOf] {
+				return nil, errorf(it.Position(), "'%s' is not a valid stream/table name or alias.", it.StarOf)
+			}
+			for i, c := range schema.Columns {
+				if isPseudo(c.Name) {
+					continue
+				}
+				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
+			}
+			continue
+		}
+		if fc, ok := it.Expr.(*ast.FuncCall); ok && p.fns.IsTableFunction(strings.ToUpper(fc.Name)) {
+			return nil, errorf(it.Position(), "Table functions are not supported yet: %s", strings.ToUpper(fc.Name))
+		}
+		e, err := b.bind(it.Expr, sc)
+		if err != nil {
+			return nil, err
+		}
+		name := it.Alias
+		if !it.HasAlias {
+			name = names.nameFor(it.Expr, e)
+		}
+		items = append(items, projItem{expr: e, name: name, aliased: it.HasAlias, pos: it.Position()})
+	}
+	persistent := sinkName != ""
+	if persistent {
+		for _, it := range items {
+			if isReserved(it.name) {
+				if it.aliased {
+					return nil, errorf(it.pos, "`%s` is a reserved column name. You cannot use it as an alias for a column.", it.name)
+				}
+				return nil, errorf(it.pos, "Reserved column name in select: `%s`. Please remove or alias the column.", it.name)
+			}
+		}
+	}
+	// Which items carry the input's key columns.
+	keyItem := map[int]int{} // input column index -> item index
+	var keyIdx []int
+	for i, c := range schema.Columns {
+		if c.Namespace == types.NsKey && !isPseudo(c.Name) {
+			keyIdx = append(keyIdx, i)
+		}
+	}
+	for ii, it := range items {
+		if c, ok := it.expr.(*expr.Column); ok {
+			if _, seen := keyItem[c.Index]; !seen && schema.Columns[c.Index].Namespace == types.NsKey {
+				keyItem[c.Index] = ii
+			}
+		}
+	}
+	if persistent {
+		var missing []string
+		for _, k := range keyIdx {
+			if _, ok := keyItem[k]; !ok {
+				missing = append(missing, schema.Columns[k].Name)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, missingKeyError(sinkName, missing, subst != nil)
+		}
+	}
+	isKeyItem := map[int]bool{}
+	for _, ii := range keyItem {
+		isKeyItem[ii] = true
+	}
+	out := &types.Schema{}
+	var exprs []expr.Expr
+	seen := map[string]bool{}
+	addCol := func(it projItem, ns types.Namespace) error {
+		if seen[it.name] {
+			return errorf(it.pos, "Duplicate value columns found in schema: %s %s", types.QuoteIdent(it.name), it.expr.Type())
+		}
+		seen[it.name] = true
+		out.Columns = append(out.Columns, types.Column{Name: it.name, Type: it.expr.Type(), Namespace: ns})
+		exprs = append(exprs, it.expr)
+		return nil
+	}
+	if persistent {
+		for _, k := range keyIdx {
+			if err := addCol(items[keyItem[k]], types.NsKey); err != nil {
+				return nil, err
+			}
+		}
+		for ii, it := range items {
+			if !isKeyItem[ii] {
+				if err := addCol(it, types.NsValue); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if len(out.Value()) == 0 {
+			return nil, plain("The projection contains no value columns.")
+		}
+	} else {
+		for ii, it := range items {
+			ns := types.NsValue
+			if isKeyItem[ii] {
+				ns = types.NsKey
+			}
+			if err := addCol(it, ns); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &physical.Project{Input: in, Exprs: exprs, Out: out, Table: isTableStep(in)}, nil
+}
+
+func isTableStep(s physical.Step) bool {
+	for {
+		switch st := s.(type) {
+		case *physical.Source:
+			return st.Table
+		default:
+			ins := s.Inputs()
+			if len(ins) == 0 {
+				return false
+			}
+			s = ins[0]
+		}
+	}
+}
+
+func missingKeyError(sink string, missing []string, partitioned bool) error {
+	what := "key column"
+	if partitioned {
+		what = "partitioning expression"
+	}
+	if len(missing) == 1 {
+		return plain("The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sink, what, missing[0], missing[0])
+	}
+	list := strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1]
+	return plain("The query used to build `%s` must include the %ss %s in its projection (eg, SELECT %s...).", sink, what, list, strings.Join(missing, ", "))
+}

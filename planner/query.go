@@ -1,0 +1,327 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/expr"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// QueryPlan is a planned SELECT.
+type QueryPlan struct {
+	Root physical.Step
+	// Output is the schema of the rows the query produces.
+	Output *types.Schema
+	// Sources names the sources the query reads.
+	Sources []string
+	// Pull marks a pull query (a lookup on a materialized table).
+	Pull bool
+	// Limit is the LIMIT clause, 0 when absent.
+	Limit int
+}
+
+// PersistentPlan is a planned CSAS, CTAS or INSERT INTO.
+type PersistentPlan struct {
+	QueryPlan
+	// Sink is the source the query writes; for INSERT INTO the existing one.
+	Sink *catalog.Source
+	// Create is false for INSERT INTO.
+	Create bool
+}
+
+// sourceSchema returns the rows a source step emits: declared columns
+// then pseudo columns.
+func sourceSchema(src *catalog.Source) *types.Schema {
+	cols := append([]types.Column(nil), src.Schema.Columns...)
+	cols = append(cols,
+		types.Column{Name: types.RowTime, Type: types.BigintType},
+		types.Column{Name: types.RowPartition, Type: types.IntType},
+		types.Column{Name: types.RowOffset, Type: types.BigintType})
+	if src.Window != nil {
+		cols = append(cols,
+			types.Column{Name: types.WindowStart, Type: types.BigintType, Namespace: types.NsKey},
+			types.Column{Name: types.WindowEnd, Type: types.BigintType, Namespace: types.NsKey})
+	}
+	return &types.Schema{Columns: cols}
+}
+
+// pseudoCount is the number of pseudo columns at the end of a source row.
+func isPseudo(name string) bool { return isReserved(name) }
+
+// Query plans a standalone SELECT (push or pull query).
+func (p *Planner) Query(q *ast.Query) (*QueryPlan, error) {
+	qp, err := p.planSelect(q, "")
+	if err != nil {
+		return nil, err
+	}
+	qp.Root = &physical.Transient{Input: qp.Root, Limit: qp.Limit}
+	return qp, nil
+}
+
+// CreateAsSelect plans CSAS/CTAS.
+func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error) {
+	kind := kindOf(s.Kind)
+	if existing, ok := p.cat.Source(s.Name); ok {
+		if err := p.checkReplace(existing, kind, s.Name, s.OrReplace, s.IfNotExists); err != nil || !s.OrReplace {
+			return nil, err
+		}
+	}
+	w, err := parseProps(s.Props, sinkProps)
+	if err != nil {
+		return nil, err
+	}
+	qp, err := p.planSelect(s.Query, s.Name)
+	if err != nil {
+		return nil, err
+	}
+	from := p.primarySource(s.Query)
+	if kind == catalog.Table && from.Kind != catalog.Table {
+		return nil, plain("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
+	}
+	if kind == catalog.Stream && from.Kind == catalog.Table {
+		return nil, plain("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+	}
+	keyFmt, valFmt, err := w.formats(from.KeyFormat.Name, from.ValueFormat.Name, p.cfg.WrapSingleValues)
+	if err != nil {
+		return nil, err
+	}
+	if !w.has("KEY_FORMAT") && !w.has("FORMAT") {
+		keyFmt.Props = from.KeyFormat.Props
+	}
+	if !w.has("VALUE_FORMAT") && !w.has("FORMAT") && !w.has("VALUE_DELIMITER") {
+		for k, v := range from.ValueFormat.Props {
+			if k != "WRAP_SINGLE_VALUE" {
+				valFmt.Props[k] = v
+			}
+		}
+	}
+	if len(qp.Output.Key()) == 0 {
+		keyFmt.Name = "NONE"
+	} else if keyFmt.Name == "NONE" {
+		keyFmt.Name = p.cfg.DefaultKeyFormat
+	}
+	topic := w.str("KAFKA_TOPIC")
+	if topic == "" {
+		topic = p.cfg.OutputTopicPrefix + s.Name
+	}
+	sink := &catalog.Source{
+		Name: s.Name, Kind: kind, Topic: topic, KeyFormat: keyFmt, ValueFormat: valFmt,
+		Schema: qp.Output, Statement: s.Text, Sink: true, Window: from.Window,
+	}
+	if n, ok, err := w.integer("PARTITIONS"); err != nil {
+		return nil, err
+	} else if ok {
+		sink.Partitions = n
+	}
+	if n, ok, err := w.integer("REPLICAS"); err != nil {
+		return nil, err
+	} else if ok {
+		sink.Replicas = n
+	}
+	if err := p.timestampSpec(w, qp.Output, &sink.Timestamp); err != nil {
+		return nil, err
+	}
+	qp.Root = sinkStep(qp.Root, sink)
+	return &PersistentPlan{QueryPlan: *qp, Sink: sink, Create: true}, nil
+}
+
+func sinkStep(input physical.Step, sink *catalog.Source) *physical.Sink {
+	tsCol := -1
+	if sink.Timestamp.Column != "" {
+		tsCol = sink.Schema.Find(sink.Timestamp.Column)
+	}
+	return &physical.Sink{Input: input, SinkName: sink.Name, Topic: sink.Topic, KeyFormat: sink.KeyFormat,
+		ValueFormat: sink.ValueFormat, TimestampColumn: tsCol, TimestampFormat: sink.Timestamp.Format,
+		Table: sink.Kind == catalog.Table}
+}
+
+// InsertInto plans INSERT INTO ... SELECT.
+func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
+	target, ok := p.cat.Source(s.Target)
+	if !ok {
+		return nil, errorf(s.Position(), "Sink `%s` does not exist for the INSERT INTO statement.", s.Target)
+	}
+	if target.Kind == catalog.Table {
+		return nil, plain("INSERT INTO can only be used to insert into a stream. %s is a table.", target.Name)
+	}
+	if target.ReadOnly {
+		return nil, plain("Cannot insert into read-only stream: %s", target.Name)
+	}
+	qp, err := p.planSelect(s.Query, s.Target)
+	if err != nil {
+		return nil, err
+	}
+	if from := p.primarySource(s.Query); from.Kind == catalog.Table {
+		return nil, plain("INSERT INTO can only be used to insert into a stream. The SELECT produces a TABLE.")
+	}
+	if !sameSchema(qp.Output, target.Schema) {
+		return nil, plain("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", qp.Output, target.Schema)
+	}
+	qp.Root = sinkStep(qp.Root, target)
+	return &PersistentPlan{QueryPlan: *qp, Sink: target}, nil
+}
+
+func sameSchema(a, b *types.Schema) bool {
+	if len(a.Columns) != len(b.Columns) {
+		return false
+	}
+	for i := range a.Columns {
+		x, y := a.Columns[i], b.Columns[i]
+		if x.Name != y.Name || x.Namespace != y.Namespace || !x.Type.Equal(y.Type) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Planner) primarySource(q *ast.Query) *catalog.Source {
+	rel := q.From
+	for {
+		j, ok := rel.(*ast.Join)
+		if !ok {
+			break
+		}
+		rel = j.Left
+	}
+	src, _ := p.cat.Source(rel.(*ast.Table).Name)
+	return src
+}
+
+// planSelect plans the body of a SELECT. sinkName is empty for push and
+// pull queries; for persistent queries it drives the key checks.
+func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) {
+	tbl, ok := q.From.(*ast.Table)
+	if !ok {
+		return nil, errorf(q.From.Position(), "JOIN is not supported yet")
+	}
+	if q.Window != nil || len(q.GroupBy) > 0 || q.Having != nil {
+		return nil, errorf(q.Position(), "Aggregations and windows are not supported yet")
+	}
+	src, ok := p.cat.Source(tbl.Name)
+	if !ok {
+		return nil, errorf(tbl.Position(), "%s does not exist.", tbl.Name)
+	}
+	qp := &QueryPlan{Sources: []string{src.Name}}
+	if q.Limit != nil {
+		qp.Limit = *q.Limit
+	}
+	if sinkName == "" && src.Kind == catalog.Table && q.Emit == ast.EmitNone {
+		qp.Pull = true
+	}
+	if sinkName != "" && q.Limit != nil {
+		return nil, errorf(q.Position(), "CREATE ... AS SELECT statements do not support LIMIT clause.")
+	}
+	quals := map[string]bool{src.Name: true}
+	if tbl.Alias != "" {
+		quals = map[string]bool{tbl.Alias: true}
+	}
+	isTable := src.Kind == catalog.Table
+	var step physical.Step = &physical.Source{
+		SourceName: src.Name, Topic: src.Topic, Table: isTable, KeyFormat: src.KeyFormat,
+		ValueFormat: src.ValueFormat, Physical: src.Schema, Timestamp: src.Timestamp, Window: src.Window,
+		Out: sourceSchema(src),
+	}
+	b := &binder{fns: p.fns, cat: p.cat}
+	hidden := map[string]bool{}
+	if src.Window == nil {
+		hidden[types.WindowStart], hidden[types.WindowEnd] = true, true
+	}
+	if q.Where != nil {
+		pred, err := b.bind(q.Where, &scope{schema: step.Schema(), qualifiers: quals, clause: "WHERE", hidden: hidden})
+		if err != nil {
+			return nil, err
+		}
+		if k := pred.Type().Kind; k != types.KindBoolean && k != types.KindNull {
+			return nil, errorf(q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
+		}
+		step = &physical.Filter{Input: step, Predicate: pred, Clause: "WHERE", Table: isTable}
+	}
+	var subst map[string]int
+	if len(q.PartitionBy) > 0 {
+		if isTable {
+			return nil, errorf(q.PartitionBy[0].Position(), "Only STREAMs can be repartitioned. PARTITION BY on a TABLE is not supported.")
+		}
+		sk, err := p.planPartitionBy(b, q.PartitionBy, step, quals, hidden)
+		if err != nil {
+			return nil, err
+		}
+		step = sk
+		subst = map[string]int{}
+		for i, e := range sk.KeyExprs {
+			subst[e.String()] = i
+		}
+	}
+	proj, err := p.planProjection(b, q, step, quals, hidden, subst, sinkName)
+	if err != nil {
+		return nil, err
+	}
+	qp.Root, qp.Output = proj, proj.Out
+	return qp, nil
+}
+
+// planPartitionBy builds the re-keying step: new key columns first, then
+// the input's value columns, its old key columns and the pseudo columns.
+func (p *Planner) planPartitionBy(b *binder, exprs []ast.Expr, in physical.Step, quals, hidden map[string]bool) (*physical.SelectKey, error) {
+	sc := &scope{schema: in.Schema(), qualifiers: quals, clause: "PARTITION BY", hidden: hidden}
+	var keyExprs []expr.Expr
+	var keyCols []types.Column
+	names := newNamer(in.Schema())
+	for _, a := range exprs {
+		if lit, ok := a.(*ast.Literal); ok && lit.Kind == ast.LitNull && len(exprs) == 1 {
+			break
+		}
+		e, err := b.bind(a, sc)
+		if err != nil {
+			if pe, ok := err.(*Error); ok && strings.HasSuffix(pe.Msg, "cannot be resolved.") {
+				if ref, ok := a.(*ast.ColumnRef); ok {
+					pe.Msg += fmt.Sprintf(" '%s' must be a column in the source schema since PARTITION BY is applied on the input.", ref.Name)
+				}
+			}
+			return nil, err
+		}
+		name := names.nameFor(a, e)
+		if containsMap(e.Type()) {
+			return nil, plain("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: %s. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", types.QuoteIdent(name), e.Type())
+		}
+		keyExprs = append(keyExprs, e)
+		keyCols = append(keyCols, types.Column{Name: name, Type: e.Type(), Namespace: types.NsKey})
+	}
+	out := &types.Schema{Columns: keyCols}
+	var from []int
+	taken := map[string]bool{}
+	for _, c := range keyCols {
+		taken[c.Name] = true
+	}
+	add := func(i int, c types.Column) {
+		if taken[c.Name] {
+			return
+		}
+		taken[c.Name] = true
+		if c.Namespace == types.NsKey {
+			c.Namespace = types.NsValue
+		}
+		out.Columns = append(out.Columns, c)
+		from = append(from, i)
+	}
+	cols := in.Schema().Columns
+	for i, c := range cols {
+		if c.Namespace != types.NsKey && !isPseudo(c.Name) {
+			add(i, c)
+		}
+	}
+	for i, c := range cols {
+		if c.Namespace == types.NsKey && !isPseudo(c.Name) {
+			add(i, c)
+		}
+	}
+	for i, c := range cols {
+		if isPseudo(c.Name) {
+			add(i, c)
+		}
+	}
+	return &physical.SelectKey{Input: in, KeyExprs: keyExprs, Out: out, ValueFrom: from}, nil
+}

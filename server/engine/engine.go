@@ -1,0 +1,204 @@
+// Package engine executes statements: it owns the catalog, plans with the
+// planner, starts and stops queries on a Runtime and answers with the
+// REST API's entities.
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/planner"
+	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/udf"
+)
+
+// Config holds the engine's settings.
+type Config struct {
+	ServiceID string
+	// Properties are the server's configured properties (ksql.*).
+	Properties map[string]string
+	Planner    planner.Config
+	// DefaultPartitions is used for sink topics whose source topic is
+	// unknown; DefaultReplicas for topics the engine creates.
+	DefaultReplicas int
+	Version         string
+}
+
+// Engine executes statements. It is safe for concurrent use: statements
+// run one at a time, queries run on the runtime.
+type Engine struct {
+	cfg     Config
+	log     *slog.Logger
+	rt      Runtime
+	fns     *udf.Registry
+	formats *serde.Registry
+	tsParse ops.TimestampParser
+
+	mu       sync.Mutex
+	cat      *catalog.Catalog
+	queries  map[string]*Query
+	order    []string // persistent query ids in start order
+	seq      int64    // command sequence number
+	statuses map[string]commandResult
+	push     map[string]*pushQuery
+	pushSeq  int64
+}
+
+// Query is a persistent query.
+type Query struct {
+	ID        string
+	Statement string
+	Plan      *planner.PersistentPlan
+	Sink      string
+	SinkTopic string
+	Sources   []string
+	State     string
+	Err       error
+	running   *RunningQuery
+}
+
+type commandResult struct {
+	status  string
+	message string
+	queryID string
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithLogger sets the logger (and the processing log).
+func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
+
+// New creates an engine over a runtime.
+func New(cfg Config, rt Runtime, opts ...Option) *Engine {
+	if cfg.ServiceID == "" {
+		cfg.ServiceID = "default_"
+	}
+	if cfg.DefaultReplicas == 0 {
+		cfg.DefaultReplicas = 1
+	}
+	e := &Engine{
+		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
+		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
+		push: map[string]*pushQuery{},
+	}
+	e.tsParse = e.fns.TimestampParser
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Functions returns the function registry.
+func (e *Engine) Functions() *udf.Registry { return e.fns }
+
+// Formats returns the serde registry.
+func (e *Engine) Formats() *serde.Registry { return e.formats }
+
+// Catalog returns a snapshot of the catalog.
+func (e *Engine) Catalog() *catalog.Catalog {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cat.Clone()
+}
+
+// Queries returns the persistent queries in start order.
+func (e *Engine) Queries() []*Query {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]*Query, 0, len(e.order))
+	for _, id := range e.order {
+		if q, ok := e.queries[id]; ok {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// Close stops all queries.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	pushes := make([]*pushQuery, 0, len(e.push))
+	for _, p := range e.push {
+		pushes = append(pushes, p)
+	}
+	e.mu.Unlock()
+	for _, p := range pushes {
+		p.Close()
+	}
+	return e.rt.Close()
+}
+
+func (e *Engine) planner(cat *catalog.Catalog) *planner.Planner {
+	return planner.New(cat, planner.FunctionsOf(e.fns), e.cfg.Planner)
+}
+
+// build returns a topology builder for a persistent plan.
+func (e *Engine) builder(id string, root physical.Step) func(ops.Emitter) (*ops.Topology, error) {
+	return func(em ops.Emitter) (*ops.Topology, error) {
+		return ops.Build(root, ops.Env{
+			Formats: e.formats, Emitter: em, TimestampParser: e.tsParse,
+			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)},
+		})
+	}
+}
+
+func (e *Engine) groupID(queryID string) string {
+	return "_confluent-ksql-" + e.cfg.ServiceID + "query_" + queryID
+}
+
+// queriesOf returns the ids of running queries that read or write src.
+func (e *Engine) queriesOf(src string) (readers, writers []string) {
+	for _, id := range e.order {
+		q, ok := e.queries[id]
+		if !ok {
+			continue
+		}
+		if q.Sink == src {
+			writers = append(writers, id)
+		}
+		for _, s := range q.Sources {
+			if s == src {
+				readers = append(readers, id)
+			}
+		}
+	}
+	sort.Strings(readers)
+	sort.Strings(writers)
+	return readers, writers
+}
+
+// substitute replaces ${name} with session variables, as ksqlDB does
+// before parsing.
+func substitute(sql string, vars map[string]string) (string, error) {
+	if !strings.Contains(sql, "${") {
+		return sql, nil
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(sql, "${")
+		if i < 0 {
+			b.WriteString(sql)
+			return b.String(), nil
+		}
+		j := strings.IndexByte(sql[i:], '}')
+		if j < 0 {
+			b.WriteString(sql)
+			return b.String(), nil
+		}
+		name := sql[i+2 : i+j]
+		v, ok := vars[strings.ToUpper(name)]
+		if !ok {
+			return "", fmt.Errorf("Can't find any variable with the name '%s'.", name)
+		}
+		b.WriteString(sql[:i])
+		b.WriteString(v)
+		sql = sql[i+j+1:]
+	}
+}

@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/eddysql/eddy/parser"
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/server/wire"
+)
+
+// session is the state of one /ksql request while its statements run.
+type session struct {
+	ctx   context.Context
+	cat   *catalog.Catalog
+	props map[string]string
+	vars  map[string]string
+	// dry is set while validating: nothing outside cat changes.
+	dry bool
+	// topics is the topic set as the statements see it.
+	topics map[string]TopicInfo
+	// seq is the command sequence number of the current statement.
+	seq int64
+}
+
+func stringProps(in map[string]any) map[string]string {
+	out := map[string]string{}
+	for k, v := range in {
+		out[k] = fmt.Sprint(v)
+	}
+	return out
+}
+
+// Execute runs the statements of a /ksql request: all are validated
+// against a copy of the catalog first; only if every one passes do they
+// run for real.
+func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire.Entity, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	vars := stringProps(req.SessionVariables)
+	upper := map[string]string{}
+	for k, v := range vars {
+		upper[strings.ToUpper(k)] = v
+	}
+	stmts, texts, err := parseStatements(req.KSQL, upper)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range stmts {
+		switch s.(type) {
+		case *ast.Query, *ast.Print:
+			return nil, wire.QueryEndpoint(texts[i])
+		}
+	}
+	topics, err := e.rt.Topics(ctx)
+	if err != nil {
+		return nil, wire.ServerError(err.Error())
+	}
+	dry := &session{ctx: ctx, cat: e.cat.Clone(), props: stringProps(req.StreamsProperties), vars: copyMap(upper), dry: true, topics: copyTopics(topics), seq: e.seq}
+	for i, s := range stmts {
+		if _, err := e.exec(dry, s, texts[i]); err != nil {
+			return nil, statementError(err, texts[i], nil)
+		}
+	}
+	live := &session{ctx: ctx, cat: e.cat, props: stringProps(req.StreamsProperties), vars: upper, topics: topics, seq: e.seq}
+	var out []wire.Entity
+	for i, s := range stmts {
+		ent, err := e.exec(live, s, texts[i])
+		if err != nil {
+			return nil, statementError(err, texts[i], out)
+		}
+		if ent != nil {
+			ent.SetStatementText(texts[i])
+			out = append(out, ent)
+		}
+	}
+	e.seq = live.seq
+	return out, nil
+}
+
+func copyTopics(m map[string]TopicInfo) map[string]TopicInfo {
+	out := make(map[string]TopicInfo, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// parseStatements substitutes variables and parses. DEFINE statements in
+// the text apply to the statements after them, so statements are parsed
+// one at a time; each is padded to its place in the request so that error
+// positions count lines and columns from the start of the request.
+func parseStatements(sql string, vars map[string]string) ([]ast.Statement, []string, error) {
+	var stmts []ast.Statement
+	var texts []string
+	cursor := 0
+	for _, text := range parser.SplitStatements(sql) {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		pad := ""
+		if at := strings.Index(sql[cursor:], text); at >= 0 {
+			start := cursor + at
+			line := strings.LastIndexByte(sql[:start], '\n')
+			pad = strings.Repeat("\n", strings.Count(sql[:start], "\n")) + strings.Repeat(" ", start-line-1)
+			cursor = start + len(text)
+		}
+		sub, err := substitute(text, vars)
+		if err != nil {
+			return nil, nil, wire.BadStatement(err.Error(), text)
+		}
+		parsed, err := parser.Parse(pad + sub)
+		if err != nil {
+			return nil, nil, wire.BadStatement(err.Error(), text)
+		}
+		for _, s := range parsed {
+			if d, ok := s.(*ast.Define); ok {
+				vars[strings.ToUpper(d.Name)] = d.Value
+			}
+			if u, ok := s.(*ast.Undefine); ok {
+				delete(vars, strings.ToUpper(u.Name))
+			}
+			stmts = append(stmts, s)
+			texts = append(texts, strings.TrimSuffix(strings.TrimSpace(sub), ";")+";")
+		}
+	}
+	return stmts, texts, nil
+}
+
+// statementError wraps an execution error as a 40001 statement error.
+func statementError(err error, text string, done []wire.Entity) error {
+	var we *wire.Error
+	if errors.As(err, &we) {
+		if we.StatementText == "" && we.Code/100 == 4 {
+			we.StatementText, we.Statement = text, true
+		}
+		if we.Entities == nil {
+			we.Entities = done
+		}
+		return we
+	}
+	return wire.BadStatement(err.Error(), text, done...)
+}
+
+// exec runs one statement in a session; it returns the statement's
+// entity, or nil for statements without one.
+func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity, error) {
+	switch st := stmt.(type) {
+	case *ast.CreateSource:
+		return e.createSource(s, st)
+	case *ast.CreateAsSelect:
+		return e.createAsSelect(s, st)
+	case *ast.InsertInto:
+		return e.insertInto(s, st)
+	case *ast.InsertValues:
+		return e.insertValues(s, st)
+	case *ast.Drop:
+		return e.drop(s, st)
+	case *ast.Terminate:
+		return e.terminate(s, st)
+	case *ast.CreateType:
+		return e.createType(s, st)
+	case *ast.DropType:
+		return e.dropType(s, st)
+	case *ast.AlterSource:
+		return e.alterSource(s, st)
+	case *ast.Show:
+		return e.show(s, st)
+	case *ast.Describe:
+		return e.describe(s, st)
+	case *ast.DescribeFunction:
+		return e.describeFunction(st)
+	case *ast.Explain:
+		return e.explain(s, st)
+	case *ast.SetProperty:
+		s.props[st.Name] = st.Value
+		return nil, nil
+	case *ast.UnsetProperty:
+		delete(s.props, st.Name)
+		return nil, nil
+	case *ast.Define:
+		s.vars[strings.ToUpper(st.Name)] = st.Value
+		return nil, nil
+	case *ast.Undefine:
+		delete(s.vars, strings.ToUpper(st.Name))
+		return nil, nil
+	case *ast.RunScript:
+		return nil, errors.New("RUN SCRIPT is a CLI command: the shell reads the file and sends its statements")
+	case *ast.PauseResume:
+		return nil, errors.New("PAUSE and RESUME are not supported yet")
+	}
+	return nil, fmt.Errorf("unsupported statement %T", stmt)
+}

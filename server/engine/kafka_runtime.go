@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/eddysql/eddy/executor/kafkaio"
+	"github.com/eddysql/eddy/executor/ops"
+)
+
+// KafkaRuntime runs queries against a Kafka cluster.
+type KafkaRuntime struct {
+	brokers []string
+	log     *slog.Logger
+	client  *kgo.Client
+	admin   *kadm.Client
+
+	mu      sync.Mutex
+	queries map[string]*kafkaQuery
+}
+
+type kafkaQuery struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewKafkaRuntime connects to the brokers.
+func NewKafkaRuntime(brokers []string, log *slog.Logger) (*KafkaRuntime, error) {
+	// Admin answers must see topics other clients just created (SHOW
+	// TOPICS, CREATE STREAM over a topic a producer just made), so sharded
+	// metadata is cached only briefly.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ProducerLinger(0), kgo.MetadataMinAge(10*time.Millisecond))
+	if err != nil {
+		return nil, fmt.Errorf("connecting to Kafka %v: %w", brokers, err)
+	}
+	return &KafkaRuntime{brokers: brokers, log: log, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}, nil
+}
+
+// ClusterID returns the Kafka cluster id.
+func (k *KafkaRuntime) ClusterID(ctx context.Context) string {
+	m, err := k.admin.BrokerMetadata(ctx)
+	if err != nil {
+		return ""
+	}
+	return m.Cluster
+}
+
+// Ping checks that a broker answers.
+func (k *KafkaRuntime) Ping(ctx context.Context) error { return k.client.Ping(ctx) }
+
+func (k *KafkaRuntime) Topics(ctx context.Context) (map[string]TopicInfo, error) {
+	td, err := k.admin.ListTopics(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing topics: %w", err)
+	}
+	out := map[string]TopicInfo{}
+	for name, t := range td {
+		if t.Err != nil {
+			continue
+		}
+		info := TopicInfo{Name: name, Partitions: len(t.Partitions)}
+		for _, p := range t.Partitions {
+			info.Replicas = len(p.Replicas)
+			break
+		}
+		out[name] = info
+	}
+	return out, nil
+}
+
+func (k *KafkaRuntime) CreateTopic(ctx context.Context, name string, partitions, replicas int) error {
+	resp, err := k.admin.CreateTopics(ctx, int32(partitions), int16(replicas), nil, name)
+	if err != nil {
+		return fmt.Errorf("creating topic %s: %w", name, err)
+	}
+	for _, r := range resp {
+		if r.Err != nil && !errors.Is(r.Err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("creating topic %s: %w", name, r.Err)
+		}
+	}
+	return nil
+}
+
+func (k *KafkaRuntime) DeleteTopic(ctx context.Context, name string) error {
+	resp, err := k.admin.DeleteTopics(ctx, name)
+	if err != nil {
+		return fmt.Errorf("deleting topic %s: %w", name, err)
+	}
+	for _, r := range resp {
+		if r.Err != nil && !errors.Is(r.Err, kerr.UnknownTopicOrPartition) {
+			return fmt.Errorf("deleting topic %s: %w", name, r.Err)
+		}
+	}
+	return nil
+}
+
+func (k *KafkaRuntime) Produce(ctx context.Context, r *ops.Raw) error {
+	rec := &kgo.Record{Topic: r.Topic, Key: r.Key, Value: r.Value, Timestamp: time.UnixMilli(r.Timestamp)}
+	for _, h := range r.Headers {
+		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
+	}
+	return k.client.ProduceSync(ctx, rec).FirstErr()
+}
+
+func (k *KafkaRuntime) StartQuery(_ context.Context, q *RunningQuery) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	kq := &kafkaQuery{cancel: cancel, done: make(chan struct{})}
+	k.mu.Lock()
+	if _, dup := k.queries[q.ID]; dup {
+		k.mu.Unlock()
+		cancel()
+		return fmt.Errorf("query %s is already running", q.ID)
+	}
+	k.queries[q.ID] = kq
+	k.mu.Unlock()
+	go func() {
+		defer close(kq.done)
+		err := kafkaio.RunPersistent(ctx, kafkaio.PersistentConfig{
+			Brokers: k.brokers, GroupID: q.GroupID, Build: q.Build, Topics: q.Topics,
+			ResetEarliest: q.ResetEarliest, Log: k.log.With("query", q.ID),
+		})
+		if err != nil && q.OnError != nil {
+			q.OnError(err)
+		}
+	}()
+	return nil
+}
+
+func (k *KafkaRuntime) StopQuery(id string) {
+	k.mu.Lock()
+	q, ok := k.queries[id]
+	delete(k.queries, id)
+	k.mu.Unlock()
+	if ok {
+		q.cancel()
+		<-q.done
+	}
+}
+
+func (k *KafkaRuntime) Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error {
+	return kafkaio.RunTransient(ctx, kafkaio.TransientConfig{
+		Brokers: k.brokers, Topics: topics, ResetEarliest: fromBeginning, Handle: handle, Log: k.log,
+	})
+}
+
+// Close stops all queries and the admin client.
+func (k *KafkaRuntime) Close() error {
+	k.mu.Lock()
+	ids := make([]string, 0, len(k.queries))
+	for id := range k.queries {
+		ids = append(ids, id)
+	}
+	k.mu.Unlock()
+	for _, id := range ids {
+		k.StopQuery(id)
+	}
+	k.client.Close()
+	return nil
+}

@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner/types"
+	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/server/wire"
+)
+
+// pushQuery is a running push query or PRINT; it implements
+// rest.QueryStream.
+type pushQuery struct {
+	id    string
+	text  string
+	cols  []rest.Column
+	print bool
+	limit int
+
+	rows   chan rest.Row
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+	onEnd  func()
+
+	mu      sync.Mutex
+	count   int
+	reached bool
+	err     error
+}
+
+func (p *pushQuery) ID() string             { return p.id }
+func (p *pushQuery) Columns() []rest.Column { return p.cols }
+func (p *pushQuery) IsPull() bool           { return false }
+func (p *pushQuery) IsPrint() bool          { return p.print }
+func (p *pushQuery) LimitReached() bool     { p.mu.Lock(); defer p.mu.Unlock(); return p.reached }
+func (p *pushQuery) Close()                 { p.once.Do(p.stop) }
+func (p *pushQuery) stop()                  { p.cancel(); <-p.done; p.onEnd() }
+func (p *pushQuery) setErr(err error)       { p.mu.Lock(); p.err = err; p.mu.Unlock() }
+func (p *pushQuery) result() (bool, error)  { p.mu.Lock(); defer p.mu.Unlock(); return p.reached, p.err }
+func (p *pushQuery) markReached()           { p.mu.Lock(); p.reached = true; p.mu.Unlock() }
+func (p *pushQuery) counted() (n int, lim int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.count++
+	return p.count, p.limit
+}
+
+// Next returns the next row, io.EOF at the end.
+func (p *pushQuery) Next(ctx context.Context) (rest.Row, error) {
+	select {
+	case r, ok := <-p.rows:
+		if ok {
+			return r, nil
+		}
+		if _, err := p.result(); err != nil {
+			return rest.Row{}, err
+		}
+		return rest.Row{}, io.EOF
+	case <-ctx.Done():
+		return rest.Row{}, ctx.Err()
+	}
+}
+
+// deliver hands a row to the client; false ends the query.
+func (p *pushQuery) deliver(ctx context.Context, r rest.Row) bool {
+	select {
+	case p.rows <- r:
+	case <-ctx.Done():
+		return false
+	}
+	if n, lim := p.counted(); lim > 0 && n >= lim {
+		p.markReached()
+		return false
+	}
+	return true
+}
+
+// Collect implements ops.Collector.
+func (p *pushQuery) Collect(ctx context.Context, row []any, tombstone bool) bool {
+	return p.deliver(ctx, rest.Row{Values: row, Tombstone: tombstone})
+}
+
+// Query starts a push query or PRINT for /query and /query-stream.
+func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.QueryStream, error) {
+	e.mu.Lock()
+	vars := map[string]string{}
+	for k, v := range stringProps(req.SessionVariables) {
+		vars[strings.ToUpper(k)] = v
+	}
+	stmts, texts, err := parseStatements(req.KSQL, vars)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	if len(stmts) != 1 {
+		e.mu.Unlock()
+		return nil, wire.BadRequest(fmt.Sprintf("Expected exactly one statement, got %d", len(stmts)))
+	}
+	props := stringProps(req.StreamsProperties)
+	earliest := strings.EqualFold(props["auto.offset.reset"], "earliest") || strings.EqualFold(props["ksql.streams.auto.offset.reset"], "earliest")
+	switch st := stmts[0].(type) {
+	case *ast.Query:
+		p, err := e.startPush(st, texts[0], earliest)
+		e.mu.Unlock()
+		if err != nil {
+			return nil, statementError(err, texts[0], nil)
+		}
+		return p, nil
+	case *ast.Print:
+		p, err := e.startPrint(st, texts[0])
+		e.mu.Unlock()
+		if err != nil {
+			return nil, statementError(err, texts[0], nil)
+		}
+		return p, nil
+	}
+	e.mu.Unlock()
+	return nil, wire.BadStatement("The statement is not a query: use the /ksql endpoint for it", texts[0])
+}
+
+// newPush registers a push query; callers hold e.mu.
+func (e *Engine) newPush(prefix, text string, limit int) (*pushQuery, context.Context) {
+	e.pushSeq++
+	id := fmt.Sprintf("transient_%s_%d%d", prefix, time.Now().UnixNano()%1_000_000_000_000, e.pushSeq)
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pushQuery{id: id, text: text, limit: limit, rows: make(chan rest.Row, 64), cancel: cancel, done: make(chan struct{})}
+	p.onEnd = func() {
+		e.mu.Lock()
+		delete(e.push, id)
+		e.mu.Unlock()
+	}
+	e.push[id] = p
+	return p, ctx
+}
+
+func (e *Engine) startPush(q *ast.Query, text string, earliest bool) (*pushQuery, error) {
+	plan, err := e.planner(e.cat).Query(q)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Pull {
+		return nil, fmt.Errorf("Pull queries on tables are not supported yet: add EMIT CHANGES to run a push query on %s", plan.Sources[0])
+	}
+	src, _ := e.cat.Source(plan.Sources[0])
+	p, ctx := e.newPush(src.Name, text, plan.Limit)
+	for _, c := range plan.Output.Columns {
+		p.cols = append(p.cols, rest.Column{Name: c.Name, Type: c.Type, Key: c.Namespace == types.NsKey})
+	}
+	topo, err := ops.Build(plan.Root, ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
+		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}})
+	if err != nil {
+		delete(e.push, p.id)
+		p.cancel()
+		return nil, err
+	}
+	go func() {
+		defer close(p.done)
+		defer close(p.rows)
+		if err := e.rt.Scan(ctx, topo.Topics(), earliest, topo.Process); err != nil && ctx.Err() == nil {
+			p.setErr(err)
+		}
+	}()
+	return p, nil
+}
+
+func (e *Engine) startPrint(st *ast.Print, text string) (*pushQuery, error) {
+	topics, err := e.rt.Topics(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	topic := st.Topic
+	if _, ok := topics[topic]; !ok {
+		// Unquoted names may be meant case-insensitively.
+		for name := range topics {
+			if strings.EqualFold(name, topic) {
+				topic = name
+			}
+		}
+		if _, ok := topics[topic]; !ok {
+			return nil, fmt.Errorf("Could not find topic '%s', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.\nTo print a case-insensitive topic apply quotations, for example: print 'topic';", st.Topic)
+		}
+	}
+	limit := 0
+	if st.Limit != nil {
+		limit = *st.Limit
+	}
+	p, ctx := e.newPush("PRINT", text, limit)
+	p.print = true
+	interval := max(st.Interval, 1)
+	seen := 0
+	go func() {
+		defer close(p.done)
+		defer close(p.rows)
+		err := e.rt.Scan(ctx, []string{topic}, st.FromBeginning, func(ctx context.Context, raw *ops.Raw) error {
+			seen++
+			if (seen-1)%interval != 0 {
+				return nil
+			}
+			if !p.deliver(ctx, rest.Row{Text: printLine(raw)}) {
+				return ops.ErrLimitReached
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			p.setErr(err)
+		}
+	}()
+	return p, nil
+}
+
+// printLine formats a record as ksqlDB's PRINT does.
+func printLine(raw *ops.Raw) string {
+	ts := time.UnixMilli(raw.Timestamp).UTC().Format("2006/01/02 15:04:05.000 Z")
+	return fmt.Sprintf("rowtime: %s, key: %s, value: %s, partition: %d", ts, printable(raw.Key), printable(raw.Value), raw.Partition)
+}
+
+func printable(b []byte) string {
+	switch {
+	case b == nil:
+		return "<null>"
+	case utf8.Valid(b):
+		return string(b)
+	}
+	return "0x" + hex.EncodeToString(b)
+}
+
+// CloseQuery stops a push query.
+func (e *Engine) CloseQuery(id string) error {
+	e.mu.Lock()
+	p, ok := e.push[id]
+	e.mu.Unlock()
+	if !ok {
+		return wire.BadRequest("No query with id " + id)
+	}
+	p.Close()
+	return nil
+}
+
+func (e *Engine) pushQueries() []*pushQuery {
+	out := make([]*pushQuery, 0, len(e.push))
+	for _, p := range e.push {
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/eddysql/eddy/executor/ops"
+)
+
+// TopicInfo describes a Kafka topic.
+type TopicInfo struct {
+	Name       string
+	Partitions int
+	Replicas   int
+}
+
+// Runtime is the engine's view of Kafka: topics, the persistent queries it
+// runs and the records it reads for push queries. The Kafka runtime talks
+// to a broker; the conformance runner supplies an in-memory one.
+type Runtime interface {
+	Topics(ctx context.Context) (map[string]TopicInfo, error)
+	CreateTopic(ctx context.Context, name string, partitions, replicas int) error
+	DeleteTopic(ctx context.Context, name string) error
+	// Produce writes one record (INSERT VALUES, /inserts-stream).
+	Produce(ctx context.Context, r *ops.Raw) error
+	// StartQuery runs a persistent query until StopQuery.
+	StartQuery(ctx context.Context, q *RunningQuery) error
+	// StopQuery stops a persistent query and waits for it to end.
+	StopQuery(id string)
+	// Scan reads topics for a push query or PRINT, calling handle for each
+	// record, until ctx ends or handle returns ops.ErrLimitReached.
+	Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error
+	// Close stops everything.
+	Close() error
+}
+
+// RunningQuery is a persistent query as the runtime sees it.
+type RunningQuery struct {
+	ID            string
+	GroupID       string
+	Topics        []string
+	ResetEarliest bool
+	// Build makes a fresh topology that writes to emitter; the runtime
+	// calls it once per task.
+	Build func(emitter ops.Emitter) (*ops.Topology, error)
+	// OnError is called when the query fails.
+	OnError func(error)
+}

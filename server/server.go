@@ -1,0 +1,175 @@
+// Package server assembles Eddy's server: configuration, the Kafka
+// connection (or the embedded development broker), the engine and the
+// REST API, and runs it until its context ends.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/eddysql/eddy/planner"
+	"github.com/eddysql/eddy/server/config"
+	"github.com/eddysql/eddy/server/engine"
+	"github.com/eddysql/eddy/server/rest"
+)
+
+// Version is the server version reported by /info.
+const Version = "0.1.0"
+
+// Server is a running Eddy server.
+type Server struct {
+	cfg     config.Config
+	log     *slog.Logger
+	broker  *kfake.Cluster
+	engine  *engine.Engine
+	http    *http.Server
+	ln      net.Listener
+	brokers []string
+}
+
+// Start brings the server up: broker connection, engine, statements of a
+// queries file (headless) and the HTTP listener. It returns once the
+// server is serving; Run waits for it to end.
+func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, log: log}
+	stateDir := cfg.Get(config.StateDir, "eddy-data")
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating state dir: %w", err)
+	}
+	if bs := cfg.Get(config.BootstrapServers, ""); bs != "" {
+		s.brokers = strings.Split(bs, ",")
+	} else if err := s.startEmbeddedBroker(stateDir); err != nil {
+		return nil, err
+	}
+	rt, err := engine.NewKafkaRuntime(s.brokers, log)
+	if err != nil {
+		s.shutdownBroker()
+		return nil, err
+	}
+	replicas, _ := strconv.Atoi(cfg.Get(config.InternalReplicas, "1"))
+	var wrap *bool
+	if v, err := strconv.ParseBool(cfg.Get("ksql.persistence.wrap.single.values", "")); err == nil {
+		wrap = &v
+	}
+	s.engine = engine.New(engine.Config{
+		ServiceID: cfg.Get(config.ServiceID, "default_"), Properties: cfg.KsqlProperties(),
+		Planner: planner.Config{
+			DefaultKeyFormat:   cfg.Get("ksql.persistence.default.format.key", "KAFKA"),
+			DefaultValueFormat: cfg.Get("ksql.persistence.default.format.value", ""),
+			OutputTopicPrefix:  cfg.Get("ksql.output.topic.name.prefix", ""),
+			WrapSingleValues:   wrap,
+		},
+		DefaultReplicas: replicas, Version: Version,
+	}, rt, engine.WithLogger(log))
+
+	var opts []rest.Option
+	opts = append(opts, rest.WithLogger(log))
+	if file := cfg.Get(config.QueriesFile, ""); file != "" {
+		if err := s.runQueriesFile(ctx, file); err != nil {
+			s.Close()
+			return nil, err
+		}
+		opts = append(opts, rest.WithHeadless())
+	}
+	addr, err := listenAddr(cfg.Get(config.Listeners, "http://0.0.0.0:8088"))
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.ln, err = net.Listen("tcp", addr); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	s.http = rest.NewServer(addr, rest.NewHandler(s.engine, opts...))
+	go func() {
+		if err := s.http.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "error", err)
+		}
+	}()
+	log.Info("Eddy server listening", "address", s.ln.Addr().String(), "kafka", strings.Join(s.brokers, ","),
+		"service.id", cfg.Get(config.ServiceID, "default_"))
+	return s, nil
+}
+
+// Addr returns the HTTP listen address.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Engine returns the statement engine.
+func (s *Server) Engine() *engine.Engine { return s.engine }
+
+// Brokers returns the Kafka bootstrap addresses in use.
+func (s *Server) Brokers() []string { return s.brokers }
+
+func (s *Server) startEmbeddedBroker(stateDir string) error {
+	port, err := strconv.Atoi(s.cfg.Get(config.EmbeddedBrokerPort, "9092"))
+	if err != nil {
+		return fmt.Errorf("invalid %s: %w", config.EmbeddedBrokerPort, err)
+	}
+	c, err := kfake.NewCluster(kfake.Ports(port), kfake.NumBrokers(1), kfake.DataDir(filepath.Join(stateDir, "kafka")),
+		kfake.DefaultNumPartitions(1))
+	if err != nil {
+		return fmt.Errorf("starting the embedded Kafka broker on 127.0.0.1:%d: %w", port, err)
+	}
+	s.broker = c
+	s.brokers = c.ListenAddrs()
+	s.log.Warn("no bootstrap.servers configured: started the embedded development broker (kfake); do not use it in production",
+		"address", strings.Join(s.brokers, ","), "data", filepath.Join(stateDir, "kafka"))
+	return nil
+}
+
+func (s *Server) shutdownBroker() {
+	if s.broker != nil {
+		s.broker.Close()
+		s.broker = nil
+	}
+}
+
+// Close stops the HTTP server, the queries and the embedded broker.
+func (s *Server) Close() {
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.http.Shutdown(ctx)
+		cancel()
+	}
+	if s.engine != nil {
+		_ = s.engine.Close()
+	}
+	s.shutdownBroker()
+}
+
+// Run starts the server and serves until ctx ends.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	s, err := Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	s.Close()
+	return nil
+}
+
+// listenAddr turns a listeners value ("http://0.0.0.0:8088") into host:port.
+func listenAddr(listeners string) (string, error) {
+	first := strings.TrimSpace(strings.Split(listeners, ",")[0])
+	u, err := url.Parse(first)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("invalid listeners %q: expected http://host:port", listeners)
+	}
+	if u.Scheme != "http" {
+		return "", fmt.Errorf("invalid listeners %q: only http is supported", listeners)
+	}
+	return u.Host, nil
+}

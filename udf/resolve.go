@@ -1,0 +1,256 @@
+package udf
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// Resolved is a function overload chosen for given argument types.
+type Resolved struct {
+	Name string
+	Fn   func([]any) (any, error)
+	// Return is the result type (for table functions: the produced element).
+	Return *types.Type
+	// ParamTypes gives, per argument, the type the planner casts the
+	// argument to (lambda arguments: their own type).
+	ParamTypes []*types.Type
+}
+
+// ResolveScalar picks the scalar overload for the argument types.
+func (r *Registry) ResolveScalar(name string, args []*types.Type) (*Resolved, error) {
+	return r.resolve(name, args, Scalar)
+}
+
+// ResolveTable picks a table function overload; its Fn returns a []any of
+// produced values of type Return.
+func (r *Registry) ResolveTable(name string, args []*types.Type) (*Resolved, error) {
+	return r.resolve(name, args, Table)
+}
+
+// ResolveAggregate resolves an aggregate function's argument casts and
+// return type. Fn is nil: aggregates are implemented by the executor.
+func (r *Registry) ResolveAggregate(name string, args []*types.Type) (*Resolved, error) {
+	return r.resolve(name, args, Aggregate)
+}
+
+// LambdaParamTypes tells the parameter types of the lambda at argument idx,
+// given the types of the non-lambda arguments (nil at lambda positions).
+func (r *Registry) LambdaParamTypes(name string, args []*types.Type, idx int) ([]*types.Type, error) {
+	f, ok := r.Lookup(name)
+	if !ok {
+		return nil, notFound(name)
+	}
+	for _, s := range f.Signatures {
+		if !arityOK(s, len(args)) {
+			continue
+		}
+		p := paramAt(s, idx)
+		if p.kind != pLambda {
+			continue
+		}
+		m := newMatcher()
+		if !m.collectAll(s, args) || !m.bind() {
+			continue
+		}
+		out := make([]*types.Type, len(p.params))
+		for i, q := range p.params {
+			out[i] = m.target(q, nil)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("Function '%s' does not accept a lambda function as argument %d with parameters (%s).", name, idx+1, argList(args))
+}
+
+func notFound(name string) error {
+	return fmt.Errorf("Can't find any functions with the name '%s'", name)
+}
+
+func (r *Registry) resolve(name string, args []*types.Type, kind Kind) (*Resolved, error) {
+	f, ok := r.Lookup(name)
+	if !ok {
+		return nil, notFound(name)
+	}
+	if f.Kind != kind {
+		return nil, fmt.Errorf("Function '%s' is a%s %s function, not a%s %s function.", name, article(f.Kind), strings.ToLower(f.Kind.String()), article(kind), strings.ToLower(kind.String()))
+	}
+	var best []*candidate
+	variadic := 0
+	for _, s := range f.Signatures {
+		c := match(s, args)
+		if c == nil {
+			continue
+		}
+		if s.Variadic {
+			variadic++
+		}
+		switch {
+		case len(best) == 0 || c.less(best[0]):
+			best = []*candidate{c}
+		case !best[0].less(c):
+			best = append(best, c)
+		}
+	}
+	if len(best) == 0 {
+		var alts []string
+		for _, s := range f.Signatures {
+			alts = append(alts, s.String(f.Name))
+		}
+		return nil, fmt.Errorf("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s", name, argList(args), strings.Join(alts, "\n"))
+	}
+	// As ksqlDB: several variadic overloads that all need implicit casts
+	// are ambiguous, whatever the cast cost.
+	if len(best) > 1 || (best[0].casts > 0 && variadic > 1) {
+		return nil, fmt.Errorf("Function '%s' cannot be resolved due to ambiguous method parameters (%s).", name, argList(args))
+	}
+	c := best[0]
+	var ret *types.Type
+	if c.sig.ReturnFn != nil {
+		t, err := c.sig.ReturnFn(c.params)
+		if err != nil {
+			return nil, fmt.Errorf("Function '%s': %v", name, err)
+		}
+		ret = t
+	} else if c.sig.Ret != nil {
+		ret = c.m.target(c.sig.Ret, nil)
+	}
+	if ret != nil && containsNull(ret) {
+		return nil, fmt.Errorf("Function '%s' cannot infer its return type from parameters (%s).", name, argList(args))
+	}
+	fn := c.sig.Fn
+	if c.sig.Bind != nil {
+		fn = c.sig.Bind(c.params, ret)
+	}
+	if fn != nil && !c.sig.CallOnNull {
+		fn = nullSafe(fn)
+	}
+	return &Resolved{Name: f.Name, Fn: fn, Return: ret, ParamTypes: c.params}, nil
+}
+
+func article(k Kind) string {
+	if k == Aggregate {
+		return "n"
+	}
+	return ""
+}
+
+func nullSafe(fn Impl) Impl {
+	return func(args []any) (any, error) {
+		for _, a := range args {
+			if a == nil {
+				return nil, nil
+			}
+		}
+		return fn(args)
+	}
+}
+
+func containsNull(t *types.Type) bool {
+	switch t.Kind {
+	case types.KindNull:
+		return true
+	case types.KindArray:
+		return containsNull(t.Elem)
+	case types.KindMap:
+		return containsNull(t.Key) || containsNull(t.Value)
+	}
+	return false
+}
+
+func argList(args []*types.Type) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = typeName(a)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func typeName(a *types.Type) string {
+	switch {
+	case a == nil:
+		return "LAMBDA"
+	case a.Kind == types.KindLambda:
+		n := len(a.Fields) - 1
+		ps := make([]string, 0, n)
+		for _, f := range a.Fields[:max(n, 0)] {
+			ps = append(ps, typeName(f.Type))
+		}
+		return "LAMBDA (" + strings.Join(ps, ", ") + ") => " + typeName(lambdaReturn(a))
+	case a.Kind == types.KindNull:
+		return "null"
+	}
+	return a.SQLName()
+}
+
+// lambdaReturn is the body type of a lambda argument type.
+func lambdaReturn(t *types.Type) *types.Type {
+	if len(t.Fields) == 0 {
+		return types.NullType
+	}
+	return t.Fields[len(t.Fields)-1].Type
+}
+
+func arityOK(s *Signature, n int) bool {
+	if s.Variadic {
+		return n >= len(s.Params)-1
+	}
+	return n == len(s.Params)
+}
+
+func paramAt(s *Signature, i int) *Param {
+	if i >= len(s.Params) {
+		return s.Params[len(s.Params)-1]
+	}
+	return s.Params[i]
+}
+
+type candidate struct {
+	sig     *Signature
+	m       *matcher
+	params  []*types.Type
+	casts   int // cost of implicit casts
+	generic int // parameters matched by type variables
+}
+
+func (c *candidate) less(o *candidate) bool {
+	if c.casts != o.casts {
+		return c.casts < o.casts
+	}
+	if c.generic != o.generic {
+		return c.generic < o.generic
+	}
+	return !c.sig.Variadic && o.sig.Variadic
+}
+
+func match(s *Signature, args []*types.Type) *candidate {
+	if !arityOK(s, len(args)) {
+		return nil
+	}
+	m := newMatcher()
+	if !m.collectAll(s, args) || !m.bind() {
+		return nil
+	}
+	c := &candidate{sig: s, m: m, params: make([]*types.Type, len(args))}
+	for i, a := range args {
+		p := paramAt(s, i)
+		if a == nil {
+			return nil
+		}
+		if p.kind == pLambda {
+			c.params[i] = a
+			continue
+		}
+		t := m.target(p, a)
+		cost, ok := convCost(a, t)
+		if !ok {
+			return nil
+		}
+		if p.hasVar() {
+			c.generic++
+		}
+		c.casts += cost
+		c.params[i] = t
+	}
+	return c
+}

@@ -1,0 +1,260 @@
+package udf
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/eddysql/eddy/planner/types"
+	"github.com/shopspring/decimal"
+)
+
+func inferType(v any) *types.Type {
+	switch x := v.(type) {
+	case nil:
+		return types.NullType
+	case bool:
+		return types.BooleanType
+	case int32:
+		return types.IntType
+	case int64:
+		return types.BigintType
+	case float64:
+		return types.DoubleType
+	case decimal.Decimal:
+		s := max(int(-x.Exponent()), 0)
+		return types.DecimalOf(max(len(x.Coefficient().String())+max(int(x.Exponent()), 0), s, 1), s)
+	case string:
+		return types.StringType
+	case []byte:
+		return types.BytesType
+	case types.Date:
+		return types.DateType
+	case types.Time:
+		return types.TimeType
+	case types.Timestamp:
+		return types.TimestampType
+	case []any:
+		for _, e := range x {
+			if e != nil {
+				return types.ArrayOf(inferType(e))
+			}
+		}
+		return types.ArrayOf(types.StringType)
+	case map[string]any:
+		for _, e := range x {
+			if e != nil {
+				return types.MapOf(types.StringType, inferType(e))
+			}
+		}
+		return types.MapOf(types.StringType, types.StringType)
+	}
+	return nil
+}
+
+// castArg applies the implicit numeric widening the planner would insert.
+func castArg(v any, t *types.Type) any {
+	if v == nil || t == nil {
+		return v
+	}
+	switch t.Kind {
+	case types.KindBigint:
+		if x, ok := v.(int32); ok {
+			return int64(x)
+		}
+	case types.KindDouble:
+		if f, ok := types.ToFloat64(v); ok {
+			return f
+		}
+	case types.KindDecimal:
+		if i, ok := types.ToInt64(v); ok {
+			return decimal.NewFromInt(i)
+		}
+	case types.KindArray:
+		if arr, ok := v.([]any); ok {
+			out := make([]any, len(arr))
+			for i, e := range arr {
+				out[i] = castArg(e, t.Elem)
+			}
+			return out
+		}
+	}
+	return v
+}
+
+func TestExamples(t *testing.T) {
+	r := NewRegistry()
+	n := 0
+	for _, f := range r.Functions() {
+		if len(f.Examples) == 0 {
+			t.Errorf("%s has no example", f.Name)
+		}
+		if f.Description == "" {
+			t.Errorf("%s has no description", f.Name)
+		}
+		for _, e := range f.Examples {
+			n++
+			ts := e.Types
+			if ts == nil {
+				for _, a := range e.Args {
+					ts = append(ts, inferType(a))
+				}
+			}
+			var res *Resolved
+			var err error
+			switch f.Kind {
+			case Scalar:
+				res, err = r.ResolveScalar(f.Name, ts)
+			case Table:
+				res, err = r.ResolveTable(f.Name, ts)
+			case Aggregate:
+				res, err = r.ResolveAggregate(f.Name, ts)
+			}
+			if err != nil {
+				t.Errorf("%s: resolve: %v", e.SQL, err)
+				continue
+			}
+			if f.Kind == Aggregate {
+				if got := res.Return.SQLName(); got != e.Result {
+					t.Errorf("%s: return type %s, want %s", e.SQL, got, e.Result)
+				}
+				continue
+			}
+			args := make([]any, len(e.Args))
+			for i, a := range e.Args {
+				args[i] = castArg(a, res.ParamTypes[i])
+			}
+			got, err := res.Fn(args)
+			if err != nil {
+				t.Errorf("%s: %v", e.SQL, err)
+				continue
+			}
+			if e.Volatile {
+				continue
+			}
+			if s := types.FormatValue(got); s != e.Result {
+				t.Errorf("%s = %s, want %s", e.SQL, s, e.Result)
+			}
+		}
+	}
+	t.Logf("%d functions, %d examples", len(r.Functions()), n)
+}
+
+func TestResolveErrors(t *testing.T) {
+	r := NewRegistry()
+	cases := []struct {
+		name string
+		args []*types.Type
+		want string
+	}{
+		{"ABS", []*types.Type{tStr}, "Function 'ABS' does not accept parameters (STRING)."},
+		{"foo", nil, "Can't find any functions with the name 'foo'"},
+		{"greatest", []*types.Type{tInt, tBig}, "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, BIGINT)."},
+		{"greatest", []*types.Type{tNull, tNull}, "ambiguous method parameters (null, null)"},
+		{"greatest", nil, "Function 'greatest' does not accept parameters ()."},
+		{"dateadd", []*types.Type{tDate, tInt, tDate}, "Function 'dateadd' does not accept parameters (DATE, INTEGER, DATE)."},
+		{"COUNT", []*types.Type{tInt}, "is an aggregate function"},
+	}
+	for _, c := range cases {
+		_, err := r.ResolveScalar(c.name, c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s%v: got %v, want %q", c.name, c.args, err, c.want)
+		}
+	}
+}
+
+func TestResolveCasts(t *testing.T) {
+	r := NewRegistry()
+	cases := []struct {
+		name   string
+		args   []*types.Type
+		ret    string
+		params string
+	}{
+		{"SQRT", []*types.Type{tInt}, "DOUBLE", "[DOUBLE]"},
+		{"ABS", []*types.Type{tInt}, "INTEGER", "[INTEGER]"},
+		{"ABS", []*types.Type{types.DecimalOf(4, 2)}, "DECIMAL(4, 2)", "[DECIMAL(4, 2)]"},
+		{"ROUND", []*types.Type{tDbl}, "BIGINT", "[DOUBLE]"},
+		{"ROUND", []*types.Type{types.DecimalOf(33, 16)}, "DECIMAL(17, 0)", "[DECIMAL(33, 16)]"},
+		{"ROUND", []*types.Type{tDbl, tInt}, "DOUBLE", "[DOUBLE INTEGER]"},
+		{"GREATEST", []*types.Type{tInt, tBig, types.DecimalOf(5, 2), tDbl, tNull}, "DOUBLE", "[DOUBLE DOUBLE DOUBLE DOUBLE DOUBLE]"},
+		{"GREATEST", []*types.Type{types.DecimalOf(9, 2), types.DecimalOf(7, 6)}, "DECIMAL(13, 6)", "[DECIMAL(13, 6) DECIMAL(13, 6)]"},
+		{"GREATEST", []*types.Type{tInt, tInt, tNull}, "INTEGER", "[INTEGER INTEGER INTEGER]"},
+		{"CONCAT", []*types.Type{tStr, tNull, tStr}, "STRING", "[STRING STRING STRING]"},
+		{"COALESCE", []*types.Type{tNull, tInt, tBig}, "BIGINT", "[BIGINT BIGINT BIGINT]"},
+		{"ARRAY_UNION", []*types.Type{arrOf(tInt), arrOf(tBig)}, "ARRAY<BIGINT>", "[ARRAY<BIGINT> ARRAY<BIGINT>]"},
+		{"ARRAY_CONTAINS", []*types.Type{arrOf(tStr), tStr}, "BOOLEAN", "[ARRAY<STRING> STRING]"},
+		{"MAP_KEYS", []*types.Type{mapOf(tStr, tDbl)}, "ARRAY<STRING>", "[MAP<STRING, DOUBLE>]"},
+		{"TIMESTAMPADD", []*types.Type{tUnit, tInt, tTs}, "TIMESTAMP", "[INTERVALUNIT BIGINT TIMESTAMP]"},
+		{"TRANSFORM", []*types.Type{arrOf(tInt), lambdaType(tStr, tInt)}, "ARRAY<STRING>", "[ARRAY<INTEGER> LAMBDA]"},
+		{"TRANSFORM", []*types.Type{mapOf(tStr, tInt), lambdaType(tStr, tStr, tInt), lambdaType(tDbl, tStr, tInt)}, "MAP<STRING, DOUBLE>", "[MAP<STRING, INTEGER> LAMBDA LAMBDA]"},
+		{"REDUCE", []*types.Type{arrOf(tInt), tBig, lambdaType(tBig, tBig, tInt)}, "BIGINT", "[ARRAY<INTEGER> BIGINT LAMBDA]"},
+		{"FILTER", []*types.Type{arrOf(tInt), lambdaType(tBool, tInt)}, "ARRAY<INTEGER>", "[ARRAY<INTEGER> LAMBDA]"},
+	}
+	for _, c := range cases {
+		res, err := r.ResolveScalar(c.name, c.args)
+		if err != nil {
+			t.Errorf("%s%v: %v", c.name, c.args, err)
+			continue
+		}
+		var ps []string
+		for _, p := range res.ParamTypes {
+			if p.Kind == types.KindLambda {
+				ps = append(ps, "LAMBDA")
+			} else {
+				ps = append(ps, p.String())
+			}
+		}
+		if got := "[" + strings.Join(ps, " ") + "]"; res.Return.String() != c.ret || got != c.params {
+			t.Errorf("%s%v = %s %s, want %s %s", c.name, c.args, res.Return, got, c.ret, c.params)
+		}
+	}
+	if _, err := r.ResolveScalar("REDUCE", []*types.Type{arrOf(tBig), tInt, lambdaType(tBig, tInt, tBig)}); err == nil {
+		t.Errorf("REDUCE with state INT and BIGINT body should fail")
+	}
+}
+
+func TestLambdaParamTypes(t *testing.T) {
+	r := NewRegistry()
+	cases := []struct {
+		name string
+		args []*types.Type
+		idx  int
+		want string
+	}{
+		{"TRANSFORM", []*types.Type{arrOf(tInt), nil}, 1, "[INTEGER]"},
+		{"transform", []*types.Type{mapOf(tStr, arrOf(tInt)), nil, nil}, 2, "[STRING ARRAY<INTEGER>]"},
+		{"REDUCE", []*types.Type{arrOf(tInt), tBig, nil}, 2, "[BIGINT INTEGER]"},
+		{"REDUCE", []*types.Type{mapOf(tStr, tDbl), tDbl, nil}, 2, "[DOUBLE STRING DOUBLE]"},
+		{"FILTER", []*types.Type{mapOf(tStr, tInt), nil}, 1, "[STRING INTEGER]"},
+	}
+	for _, c := range cases {
+		got, err := r.LambdaParamTypes(c.name, c.args, c.idx)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		var ps []string
+		for _, p := range got {
+			ps = append(ps, p.String())
+		}
+		if s := "[" + strings.Join(ps, " ") + "]"; s != c.want {
+			t.Errorf("%s%v[%d] = %s, want %s", c.name, c.args, c.idx, s, c.want)
+		}
+	}
+	if _, err := r.LambdaParamTypes("TRANSFORM", []*types.Type{tStr, nil}, 1); err == nil {
+		t.Errorf("TRANSFORM(STRING, lambda) should fail")
+	}
+}
+
+func TestLookup(t *testing.T) {
+	r := NewRegistry()
+	for _, n := range []string{"count", "Sum", "EXPLODE", "ucase"} {
+		if _, ok := r.Lookup(n); !ok {
+			t.Errorf("missing %s", n)
+		}
+	}
+	f, _ := r.Lookup("topk")
+	if f.Kind != Aggregate {
+		t.Errorf("TOPK kind %v", f.Kind)
+	}
+}
