@@ -11,8 +11,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cockroachdb/pebble/vfs"
+
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/parser"
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner"
@@ -89,26 +92,9 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 		log.add(raw)
 	}
 	for _, q := range rt.Started() {
-		topics := map[string]bool{}
-		for _, t := range q.Topics {
-			topics[t] = true
-		}
-		em := &logEmitter{log: log}
-		topo, err := q.Build(em)
-		if err != nil {
-			return nil, fmt.Errorf("building %s: %w", q.ID, err)
-		}
-		// Records appended while this query runs are its own output: it
-		// must not read them (Kafka Streams' driver pipes them to the next
-		// query, not back).
-		n := len(log.records)
-		for _, raw := range log.records[:n] {
-			if topics[raw.Topic] {
-				if err := topo.Process(ctx, raw); err != nil {
-					out.Err = err
-					return out, nil
-				}
-			}
+		if err := runQuery(ctx, q, log); err != nil {
+			out.Err = err
+			return out, nil
 		}
 	}
 	for _, raw := range log.records[len(c.Inputs):] {
@@ -179,11 +165,56 @@ func (l *topicLog) add(r *ops.Raw) {
 	l.records = append(l.records, r)
 }
 
-type logEmitter struct{ log *topicLog }
+// runQuery feeds a query everything in the log so far that it reads. Its
+// state lives in an in-memory Pebble, as one task.
+func runQuery(ctx context.Context, q *engine.RunningQuery, log *topicLog) error {
+	task, err := state.OpenTask(q.ID, state.WithFS(vfs.NewMem()))
+	if err != nil {
+		return err
+	}
+	defer task.Close()
+	em := &logEmitter{log: log}
+	topo, err := q.Build(em, func(name string) (ops.Store, error) { return task.Store(name) })
+	if err != nil {
+		return fmt.Errorf("building %s: %w", q.ID, err)
+	}
+	em.topo = topo
+	em.internal = map[string]bool{}
+	for _, t := range topo.InternalTopics() {
+		em.internal[t] = true
+	}
+	topics := map[string]bool{}
+	for _, t := range q.Topics {
+		topics[t] = true
+	}
+	// Records appended while this query runs are its own output: it must
+	// not read them (the test driver pipes them to later queries only).
+	n := len(log.records)
+	for _, raw := range log.records[:n] {
+		if topics[raw.Topic] && !em.internal[raw.Topic] {
+			if err := topo.Process(ctx, raw); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
-func (e *logEmitter) Emit(_ context.Context, r *ops.Raw) error {
+// logEmitter appends query output to the log; records to the query's own
+// internal topics are processed at once, as the test driver does with
+// repartition topics.
+type logEmitter struct {
+	log      *topicLog
+	topo     *ops.Topology
+	internal map[string]bool
+}
+
+func (e *logEmitter) Emit(ctx context.Context, r *ops.Raw) error {
 	cp := *r
 	e.log.add(&cp)
+	if e.internal[r.Topic] {
+		return e.topo.Process(ctx, &cp)
+	}
 	return nil
 }
 
@@ -218,6 +249,10 @@ func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*op
 		if err != nil {
 			return nil, err
 		}
+	}
+	if in.Window != nil {
+		raw.Window = &ops.Window{Start: in.Window.Start, End: in.Window.End, Session: strings.EqualFold(in.Window.Type, "session")}
+		raw.Key = ops.AppendWindow(raw.Key, raw.Window)
 	}
 	if in.Value != nil {
 		if src == nil {
@@ -285,11 +320,22 @@ func decodeRecord(formats *serde.Registry, cat *catalog.Catalog, raw *ops.Raw) (
 	}
 	src := sourceFor(cat, raw.Topic)
 	var err error
-	if raw.Key != nil {
+	key := raw.Key
+	if raw.Window != nil {
+		rec.Window = &Window{Start: raw.Window.Start, End: raw.Window.End, Type: "time"}
+		if raw.Window.Session {
+			rec.Window.Type = "session"
+		}
+		key = key[:len(key)-8]
+		if raw.Window.Session {
+			key = key[:len(key)-8]
+		}
+	}
+	if key != nil {
 		if src == nil {
-			rec.Key, err = decodeJSON(raw.Key)
+			rec.Key, err = decodeJSON(key)
 		} else {
-			rec.Key, err = decodeValue(formats, src.KeyFormat, src.Schema.Key(), raw.Key, true)
+			rec.Key, err = decodeValue(formats, src.KeyFormat, src.Schema.Key(), key, true)
 		}
 		if err != nil {
 			return rec, err

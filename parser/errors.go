@@ -48,14 +48,14 @@ func (l *errorListener) SyntaxError(recognizer antlr.Recognizer, offending any, 
 	pos := ast.Pos{Line: line, Col: column + 1}
 	tok, _ := offending.(antlr.Token)
 	if tok == nil { // lexer error
-		l.err = &Error{Pos: pos, Msg: "Syntax error: " + msg}
+		l.err = &Error{Pos: pos, Msg: "Syntax Error: " + msg}
 		return
 	}
 	var b strings.Builder
 	if tok.GetTokenType() == antlr.TokenEOF {
-		b.WriteString("Syntax error at end of input")
+		b.WriteString("Syntax Error at end of input")
 	} else {
-		fmt.Fprintf(&b, "Syntax error at or near '%s'", tok.GetText())
+		fmt.Fprintf(&b, "Syntax Error at or near '%s'", tok.GetText())
 	}
 	// After a failed prediction the parser sits at the decision's start, so
 	// its expected tokens only describe the offending token when the

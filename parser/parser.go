@@ -146,7 +146,7 @@ func tryLL[T antlr.ParserRuleContext](p *gen.EddyParser, entry func(*gen.EddyPar
 	defer func() {
 		if r := recover(); r != nil {
 			tok := p.GetCurrentToken()
-			err = &Error{Pos: posOf(tok), Msg: "Syntax error at or near '" + tok.GetText() + "'"}
+			err = &Error{Pos: posOf(tok), Msg: "Syntax Error at or near '" + tok.GetText() + "'"}
 		}
 	}()
 	return entry(p), nil

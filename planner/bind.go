@@ -26,6 +26,10 @@ type scope struct {
 	subst map[string]int
 	// hidden are columns that exist in schema but cannot be named here.
 	hidden map[string]bool
+	// pre, when set, may bind an expression before normal binding: the
+	// SELECT and HAVING of an aggregation use it to read aggregate calls
+	// and grouping expressions from the aggregate's output.
+	pre func(ast.Expr) (expr.Expr, bool, error)
 }
 
 type lambdaFrame struct {
@@ -41,6 +45,11 @@ type binder struct {
 }
 
 func (b *binder) bind(e ast.Expr, sc *scope) (expr.Expr, error) {
+	if sc.pre != nil {
+		if out, ok, err := sc.pre(e); ok || err != nil {
+			return out, err
+		}
+	}
 	out, err := b.bindNode(e, sc)
 	if err != nil {
 		return nil, err
@@ -224,13 +233,7 @@ func bindLiteral(e *ast.Literal) (expr.Expr, error) {
 		if err != nil {
 			return nil, errorf(e.Position(), "Invalid numeric literal: %s", e.Text)
 		}
-		digits := strings.TrimLeft(strings.Replace(strings.TrimLeft(e.Text, "+-"), ".", "", 1), "0")
-		scale := 0
-		if i := strings.IndexByte(e.Text, '.'); i >= 0 {
-			scale = len(e.Text) - i - 1
-		}
-		p := max(len(digits), scale, 1)
-		return &expr.Literal{Value: d, T: types.DecimalOf(p, scale)}, nil
+		return &expr.Literal{Value: d, T: decimalTypeOf(e.Text)}, nil
 	case ast.LitDouble:
 		v, err := strconv.ParseFloat(e.Text, 64)
 		if err != nil {
@@ -479,13 +482,35 @@ func (b *binder) bindBetween(e *ast.Between, sc *scope) (expr.Expr, error) {
 }
 
 func (b *binder) bindIn(e *ast.In, sc *scope) (expr.Expr, error) {
-	all := append([]ast.Expr{e.Value}, e.List...)
-	bound, ct, err := b.bindCommon(all, sc, e.Position(), "IN")
+	x, err := b.bind(e.Value, sc)
 	if err != nil {
 		return nil, err
 	}
-	_ = ct
-	return &expr.In{X: bound[0], List: bound[1:], Not: e.Not}, nil
+	prefix := ""
+	if sc.clause == "WHERE" {
+		prefix = "Invalid Predicate: "
+	}
+	list := make([]expr.Expr, len(e.List))
+	ct := x.Type()
+	for i, a := range e.List {
+		v, err := b.bind(a, sc)
+		if err != nil {
+			return nil, err
+		}
+		if list[i], err = b.coerceInElement(a, v, x.Type(), sc); err != nil {
+			return nil, errorf(a.Position(), "%s%s", prefix, err)
+		}
+		if next := commonType(ct, list[i].Type()); next != nil {
+			ct = next
+		}
+	}
+	x = castTo(x, ct)
+	for i := range list {
+		if commonType(list[i].Type(), ct) != nil {
+			list[i] = castTo(list[i], ct)
+		}
+	}
+	return &expr.In{X: x, List: list, Not: e.Not}, nil
 }
 
 // bindCommon binds expressions and casts them to their common type.

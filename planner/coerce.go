@@ -68,6 +68,16 @@ func commonType(a, b *types.Type) *types.Type {
 		if k != nil && v != nil {
 			return types.MapOf(k, v)
 		}
+	case a.Kind == types.KindStruct && b.Kind == types.KindStruct && len(a.Fields) == len(b.Fields):
+		fields := make([]types.Field, len(a.Fields))
+		for i := range a.Fields {
+			ft := commonType(a.Fields[i].Type, b.Fields[i].Type)
+			if a.Fields[i].Name != b.Fields[i].Name || ft == nil {
+				return nil
+			}
+			fields[i] = types.Field{Name: a.Fields[i].Name, Type: ft}
+		}
+		return types.StructOf(fields...)
 	}
 	return nil
 }

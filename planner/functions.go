@@ -12,6 +12,12 @@ type Functions interface {
 	// the implementation, the types the arguments must be cast to and the
 	// return type.
 	ResolveScalar(name string, args []*types.Type) (ScalarImpl, error)
+	// ResolveAggregate resolves an aggregate call: its return type and the
+	// types its column arguments are cast to.
+	ResolveAggregate(name string, args []*types.Type, literals []any) (*types.Type, []*types.Type, error)
+	// CanUndo tells aggregates that can run over a table (they can take a
+	// row's contribution back out).
+	CanUndo(name string) bool
 	// LambdaParamTypes returns the parameter types of the lambda at
 	// argument idx, given the other arguments' types (nil at lambdas).
 	LambdaParamTypes(name string, args []*types.Type, idx int) ([]*types.Type, error)

@@ -60,9 +60,19 @@ type projItem struct {
 // planProjection binds the SELECT list and orders the output: for
 // persistent queries key columns first, taken from the select items that
 // name the input's key columns.
-func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, quals, hidden map[string]bool, subst map[string]int, sinkName string) (*physical.Project, error) {
+// projectionOpts tune the projection to what precedes it.
+type projectionOpts struct {
+	pre func(ast.Expr) (expr.Expr, bool, error)
+	// keyWhat names the key in errors: "key column", "grouping expression".
+	keyWhat string
+	// keyNames are the key columns as the user wrote them, for errors.
+	keyNames []string
+	table    bool
+}
+
+func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, quals, hidden map[string]bool, subst map[string]int, sinkName string, opts projectionOpts) (*physical.Project, error) {
 	schema := in.Schema()
-	sc := &scope{schema: schema, qualifiers: quals, clause: "SELECT", subst: subst, hidden: hidden}
+	sc := &scope{schema: schema, qualifiers: quals, clause: "SELECT", subst: subst, hidden: hidden, pre: opts.pre}
 	// Generated names skip user aliases and input names.
 	names := newNamer(schema)
 	for _, it := range q.Select {
@@ -89,6 +99,9 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 		}
 		e, err := b.bind(it.Expr, sc)
 		if err != nil {
+			if pe, ok := err.(*Error); ok && opts.pre != nil && !p.hasAggregate(it.Expr) && strings.HasSuffix(pe.Msg, "cannot be resolved.") {
+				return nil, plain("Non-aggregate SELECT expression(s) not part of GROUP BY: %s", exprText(it.Expr))
+			}
 			return nil, err
 		}
 		name := it.Alias
@@ -125,13 +138,17 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	}
 	if persistent {
 		var missing []string
-		for _, k := range keyIdx {
+		for n, k := range keyIdx {
 			if _, ok := keyItem[k]; !ok {
-				missing = append(missing, schema.Columns[k].Name)
+				name := schema.Columns[k].Name
+				if n < len(opts.keyNames) {
+					name = opts.keyNames[n]
+				}
+				missing = append(missing, name)
 			}
 		}
 		if len(missing) > 0 {
-			return nil, missingKeyError(sinkName, missing, subst != nil)
+			return nil, missingKeyError(sinkName, missing, opts.keyWhat)
 		}
 	}
 	isKeyItem := map[int]bool{}
@@ -177,29 +194,10 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			}
 		}
 	}
-	return &physical.Project{Input: in, Exprs: exprs, Out: out, Table: isTableStep(in)}, nil
+	return &physical.Project{Input: in, Exprs: exprs, Out: out, Table: opts.table}, nil
 }
 
-func isTableStep(s physical.Step) bool {
-	for {
-		switch st := s.(type) {
-		case *physical.Source:
-			return st.Table
-		default:
-			ins := s.Inputs()
-			if len(ins) == 0 {
-				return false
-			}
-			s = ins[0]
-		}
-	}
-}
-
-func missingKeyError(sink string, missing []string, partitioned bool) error {
-	what := "key column"
-	if partitioned {
-		what = "partitioning expression"
-	}
+func missingKeyError(sink string, missing []string, what string) error {
 	if len(missing) == 1 {
 		return plain("The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sink, what, missing[0], missing[0])
 	}

@@ -22,6 +22,11 @@ type QueryPlan struct {
 	Pull bool
 	// Limit is the LIMIT clause, 0 when absent.
 	Limit int
+	// Table tells whether the result is a table (an aggregation or a
+	// query on a table) rather than a stream.
+	Table bool
+	// Window describes a windowed result's key.
+	Window *catalog.WindowInfo
 }
 
 // PersistentPlan is a planned CSAS, CTAS or INSERT INTO.
@@ -79,10 +84,10 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 		return nil, err
 	}
 	from := p.primarySource(s.Query)
-	if kind == catalog.Table && from.Kind != catalog.Table {
+	if kind == catalog.Table && !qp.Table {
 		return nil, plain("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
 	}
-	if kind == catalog.Stream && from.Kind == catalog.Table {
+	if kind == catalog.Stream && qp.Table {
 		return nil, plain("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
 	}
 	keyFmt, valFmt, err := w.formats(from.KeyFormat.Name, from.ValueFormat.Name, p.cfg.WrapSingleValues)
@@ -110,7 +115,7 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 	}
 	sink := &catalog.Source{
 		Name: s.Name, Kind: kind, Topic: topic, KeyFormat: keyFmt, ValueFormat: valFmt,
-		Schema: qp.Output, Statement: s.Text, Sink: true, Window: from.Window,
+		Schema: qp.Output, Statement: s.Text, Sink: true, Window: qp.Window,
 	}
 	if n, ok, err := w.integer("PARTITIONS"); err != nil {
 		return nil, err
@@ -155,7 +160,7 @@ func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if from := p.primarySource(s.Query); from.Kind == catalog.Table {
+	if qp.Table {
 		return nil, plain("INSERT INTO can only be used to insert into a stream. The SELECT produces a TABLE.")
 	}
 	if !sameSchema(qp.Output, target.Schema) {
@@ -198,14 +203,11 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	if !ok {
 		return nil, errorf(q.From.Position(), "JOIN is not supported yet")
 	}
-	if q.Window != nil || len(q.GroupBy) > 0 || q.Having != nil {
-		return nil, errorf(q.Position(), "Aggregations and windows are not supported yet")
-	}
 	src, ok := p.cat.Source(tbl.Name)
 	if !ok {
 		return nil, errorf(tbl.Position(), "%s does not exist.", tbl.Name)
 	}
-	qp := &QueryPlan{Sources: []string{src.Name}}
+	qp := &QueryPlan{Sources: []string{src.Name}, Table: src.Kind == catalog.Table, Window: src.Window}
 	if q.Limit != nil {
 		qp.Limit = *q.Limit
 	}
@@ -240,6 +242,43 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		}
 		step = &physical.Filter{Input: step, Predicate: pred, Clause: "WHERE", Table: isTable}
 	}
+	if p.isAggregateQuery(q) {
+		if len(q.PartitionBy) > 0 {
+			return nil, errorf(q.PartitionBy[0].Position(), "PARTITION BY is not supported on aggregations: the grouping decides the key.")
+		}
+		agg, err := p.planAggregate(b, q, step, src, quals, hidden, sinkName)
+		if err != nil {
+			return nil, err
+		}
+		step = agg.step
+		qp.Table, qp.Pull = true, false
+		if w := agg.step.Window; w != nil {
+			qp.Window = &catalog.WindowInfo{Type: w.Kind}
+			if w.Kind != "SESSION" {
+				qp.Window.Size = w.Size
+			}
+		}
+		outHidden := map[string]bool{}
+		if agg.step.Window == nil {
+			outHidden[types.WindowStart], outHidden[types.WindowEnd] = true, true
+		}
+		if q.Having != nil {
+			pred, err := b.bind(q.Having, &scope{schema: step.Schema(), qualifiers: quals, clause: "HAVING", hidden: outHidden, pre: agg.pre})
+			if err != nil {
+				return nil, err
+			}
+			if k := pred.Type().Kind; k != types.KindBoolean && k != types.KindNull {
+				return nil, errorf(q.Having.Position(), "Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
+			}
+			step = &physical.Filter{Input: step, Predicate: pred, Clause: "HAVING", Table: true}
+		}
+		proj, err := p.planProjection(b, q, step, quals, outHidden, nil, sinkName, projectionOpts{pre: agg.pre, keyWhat: "grouping expression", keyNames: agg.keyNames, table: true})
+		if err != nil {
+			return nil, err
+		}
+		qp.Root, qp.Output = proj, proj.Out
+		return qp, nil
+	}
 	var subst map[string]int
 	if len(q.PartitionBy) > 0 {
 		if isTable {
@@ -255,7 +294,11 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 			subst[e.String()] = i
 		}
 	}
-	proj, err := p.planProjection(b, q, step, quals, hidden, subst, sinkName)
+	opts := projectionOpts{keyWhat: "key column", table: isTable}
+	if subst != nil {
+		opts.keyWhat = "partitioning expression"
+	}
+	proj, err := p.planProjection(b, q, step, quals, hidden, subst, sinkName, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +333,13 @@ func (p *Planner) planPartitionBy(b *binder, exprs []ast.Expr, in physical.Step,
 		keyExprs = append(keyExprs, e)
 		keyCols = append(keyCols, types.Column{Name: name, Type: e.Type(), Namespace: types.NsKey})
 	}
-	out := &types.Schema{Columns: keyCols}
+	return selectKey(in, keyExprs, keyCols), nil
+}
+
+// selectKey re-keys rows: the new key columns first, then the input's
+// value columns, its old key columns (now values) and the pseudo columns.
+func selectKey(in physical.Step, keyExprs []expr.Expr, keyCols []types.Column) *physical.SelectKey {
+	out := &types.Schema{Columns: append([]types.Column(nil), keyCols...)}
 	var from []int
 	taken := map[string]bool{}
 	for _, c := range keyCols {
@@ -323,5 +372,5 @@ func (p *Planner) planPartitionBy(b *binder, exprs []ast.Expr, in physical.Step,
 			add(i, c)
 		}
 	}
-	return &physical.SelectKey{Input: in, KeyExprs: keyExprs, Out: out, ValueFrom: from}, nil
+	return &physical.SelectKey{Input: in, KeyExprs: keyExprs, Out: out, ValueFrom: from}
 }

@@ -3,6 +3,7 @@ package planner
 import (
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/udf"
+	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // FunctionsOf adapts the function registry to what the planner needs.
@@ -39,3 +40,28 @@ func (f registryFunctions) ResolveScalar(name string, args []*types.Type) (Scala
 func (f registryFunctions) LambdaParamTypes(name string, args []*types.Type, idx int) ([]*types.Type, error) {
 	return f.r.LambdaParamTypes(name, args, idx)
 }
+
+// ResolveAggregate takes casts and messages from the registry's
+// signatures and the return type from the aggregate implementations, which
+// know what constant arguments (TOPK's k) do to it.
+func (f registryFunctions) ResolveAggregate(name string, args []*types.Type, literals []any) (*types.Type, []*types.Type, error) {
+	res, err := f.r.ResolveAggregate(name, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols := args[:len(args)-len(literals)]
+	casted := make([]*types.Type, len(cols))
+	for i, t := range cols {
+		casted[i] = t
+		if i < len(res.ParamTypes) && res.ParamTypes[i] != nil && t.Kind != types.KindNull {
+			casted[i] = res.ParamTypes[i]
+		}
+	}
+	ret, err := udaf.ReturnType(name, casted, literals)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ret, res.ParamTypes, nil
+}
+
+func (f registryFunctions) CanUndo(name string) bool { return udaf.CanUndo(name) }

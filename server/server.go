@@ -53,7 +53,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	} else if err := s.startEmbeddedBroker(stateDir); err != nil {
 		return nil, err
 	}
-	rt, err := engine.NewKafkaRuntime(s.brokers, log)
+	rt, err := engine.NewKafkaRuntime(s.brokers, filepath.Join(stateDir, "queries"), log)
 	if err != nil {
 		s.shutdownBroker()
 		return nil, err

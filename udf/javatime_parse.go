@@ -153,7 +153,8 @@ func parseToks(s string, toks []jtok, st *parsedTime) (string, error) {
 	for i, k := range toks {
 		switch {
 		case k.letter == 0:
-			if !strings.HasPrefix(s, k.lit) {
+			// ksqlDB's formatters parse case-insensitively.
+			if len(s) < len(k.lit) || !strings.EqualFold(s[:len(k.lit)], k.lit) {
 				return s, fmt.Errorf("expected %q", k.lit)
 			}
 			s = s[len(k.lit):]
@@ -260,7 +261,7 @@ func parseToks(s string, toks []jtok, st *parsedTime) (string, error) {
 				s = s[2:]
 			}
 		case 'X', 'x', 'Z':
-			if k.letter != 'x' && len(s) > 0 && s[0] == 'Z' {
+			if k.letter != 'x' && len(s) > 0 && (s[0] == 'Z' || s[0] == 'z') {
 				st.loc, s = time.UTC, s[1:]
 				continue
 			}

@@ -61,3 +61,13 @@ func TestJavaFormatRoundTrip(t *testing.T) {
 		t.Errorf("zones = %q", got)
 	}
 }
+
+func TestJavaParseCaseInsensitive(t *testing.T) {
+	r := NewRegistry()
+	for _, text := range []string{"2020-05-11T21:58:33z", "2020-05-11t21:58:33Z"} {
+		ms, err := r.parseMillis(text, "yyyy-MM-dd'T'HH:mm:ssX", nil)
+		if err != nil || ms != 1589234313000 {
+			t.Errorf("parse %q = %d, %v; want 1589234313000", text, ms, err)
+		}
+	}
+}

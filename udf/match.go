@@ -132,7 +132,7 @@ func (m *matcher) target(p *Param, a *types.Type) *types.Type {
 		if p.t.Kind == types.KindDecimal && p.t.Precision == 0 {
 			if a != nil {
 				switch a.Kind {
-				case types.KindDecimal:
+				case types.KindDecimal, types.KindNull:
 					return a
 				case types.KindInt:
 					return types.DecimalOf(10, 0)
@@ -199,6 +199,11 @@ func convCost(from, to *types.Type) (int, bool) {
 	rt, okt := numRank[to.Kind]
 	if okf && okt && rf < rt {
 		return 10 * (rt - rf), true
+	}
+	// As ksqlDB's SqlBaseType.canImplicitlyCast: a STRING converts to the
+	// temporal types (parsed as ISO-8601).
+	if from.Kind == types.KindString && (to.Kind == types.KindDate || to.Kind == types.KindTime || to.Kind == types.KindTimestamp) {
+		return 10, true
 	}
 	return 0, false
 }

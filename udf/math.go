@@ -109,7 +109,10 @@ func registerMath(r *Registry) {
 		ext("ROUND(1.25, 1)", "1.30", ts(types.DecimalOf(3, 2), tInt), decimal.RequireFromString("1.25"), int32(1)))
 
 	truncD := func(d decimal.Decimal, places int32) decimal.Decimal {
-		return d.Truncate(max(places, 0)).Shift(min(places, 0)).Truncate(0).Shift(-min(places, 0))
+		if places >= 0 {
+			return d.Truncate(places)
+		}
+		return d.Shift(places).Truncate(0).Shift(-places)
 	}
 	r.scalar("TRUNC", "Truncates toward zero, optionally to a number of decimal places. TRUNC(DOUBLE) returns BIGINT.", sigs(
 		sig(pInt, func(a []any) (any, error) { return a[0], nil }, pInt),

@@ -33,8 +33,14 @@ func extremumSigs(want int) []*Signature {
 		return best, nil
 	}
 	var out []*Signature
-	for _, p := range []*Param{pInt, pBig, pDbl, tvc("D", isDecimal), pStr, pBytes, pDate, pTime, pTs} {
-		out = append(out, sig(p, impl, p, p).variadic().onNull())
+	for _, p := range []*Param{pInt, pBig, pDbl, pDec, pStr, pBytes, pDate, pTime, pTs} {
+		s := sig(p, impl, p, p).variadic().onNull()
+		if p == pDec {
+			// ksqlDB takes any decimals without rescaling them; the result
+			// type is their widest common decimal.
+			s.ReturnFn = widestDecimal
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -78,4 +84,27 @@ func registerMath2(r *Registry) {
 		sig(pDbl, geo, pDbl, pDbl, pDbl, pDbl, pStr).onNull(),
 	), ex("GEO_DISTANCE(37.4439, -122.1663, 51.5257, -0.1122)", "8634.659796579546", 37.4439, -122.1663, 51.5257, -0.1122))
 
+}
+
+// widestDecimal is the common DECIMAL type of decimal (or NULL) arguments.
+func widestDecimal(args []*types.Type) (*types.Type, error) {
+	var out *types.Type
+	for _, a := range args {
+		if a.Kind == types.KindNull {
+			continue
+		}
+		if out == nil {
+			out = asDecimal(a)
+			continue
+		}
+		t, ok := commonType(out, asDecimal(a))
+		if !ok {
+			return nil, errf("no common decimal type for %s and %s", out, a)
+		}
+		out = t
+	}
+	if out == nil {
+		return types.DecimalOf(38, 0), nil
+	}
+	return out, nil
 }

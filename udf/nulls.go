@@ -5,6 +5,11 @@ import (
 )
 
 func registerNulls(r *Registry) {
+	// AS_VALUE returns its argument: ksqlDB uses it to copy a key column
+	// into the value (SELECT K, AS_VALUE(K) AS V ... GROUP BY K).
+	r.scalar("AS_VALUE", "Returns its argument unchanged; used to copy a key column into the value.", sigs(
+		sig(pT, func(a []any) (any, error) { return a[0], nil }, pT).onNull(),
+	), ex("AS_VALUE(5)", "5", int32(5)), ex("AS_VALUE('k')", "k", "k"))
 	r.scalar("COALESCE", "First non-NULL argument.", sigs(
 		sig(pT, func(a []any) (any, error) {
 			for _, x := range a {

@@ -60,7 +60,7 @@ func (r *Registry) LambdaParamTypes(name string, args []*types.Type, idx int) ([
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("Function '%s' does not accept a lambda function as argument %d with parameters (%s).", name, idx+1, argList(args))
+	return nil, fmt.Errorf("Function '%s' does not accept a lambda function as argument %d with parameters (%s).", ksqlName(f.Name), idx+1, argList(args))
 }
 
 func notFound(name string) error {
@@ -72,51 +72,63 @@ func (r *Registry) resolve(name string, args []*types.Type, kind Kind) (*Resolve
 	if !ok {
 		return nil, notFound(name)
 	}
+	display := ksqlName(f.Name)
 	if f.Kind != kind {
 		return nil, fmt.Errorf("Function '%s' is a%s %s function, not a%s %s function.", name, article(f.Kind), strings.ToLower(f.Kind.String()), article(kind), strings.ToLower(kind.String()))
 	}
-	var best []*candidate
-	variadic := 0
+	// As ksqlDB (UdfIndex): first look for overloads that need no implicit
+	// cast, then for overloads reached with implicit casts. Within a phase
+	// the best overload is non-variadic over variadic, then the one with
+	// more parameters, then the one with fewer generic parameters; a tie at
+	// the top is ambiguous.
+	var exact, cast []*candidate
 	for _, s := range f.Signatures {
 		c := match(s, args)
 		if c == nil {
 			continue
 		}
-		if s.Variadic {
-			variadic++
-		}
-		switch {
-		case len(best) == 0 || c.less(best[0]):
-			best = []*candidate{c}
-		case !best[0].less(c):
-			best = append(best, c)
+		if c.casts == 0 {
+			exact = append(exact, c)
+		} else {
+			cast = append(cast, c)
 		}
 	}
-	if len(best) == 0 {
+	cands := exact
+	if len(cands) == 0 {
+		cands = cast
+	}
+	if len(cands) == 0 {
 		var alts []string
 		for _, s := range f.Signatures {
 			alts = append(alts, s.String(f.Name))
 		}
-		return nil, fmt.Errorf("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s", name, argList(args), strings.Join(alts, "\n"))
+		return nil, fmt.Errorf("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s", display, argList(args), strings.Join(alts, "\n"))
 	}
-	// As ksqlDB: several variadic overloads that all need implicit casts
-	// are ambiguous, whatever the cast cost.
-	if len(best) > 1 || (best[0].casts > 0 && variadic > 1) {
-		return nil, fmt.Errorf("Function '%s' cannot be resolved due to ambiguous method parameters (%s).", name, argList(args))
+	best := []*candidate{cands[0]}
+	for _, c := range cands[1:] {
+		switch r := c.rank(best[0]); {
+		case r > 0:
+			best = []*candidate{c}
+		case r == 0:
+			best = append(best, c)
+		}
+	}
+	if len(best) > 1 {
+		return nil, fmt.Errorf("Function '%s' cannot be resolved due to ambiguous method parameters (%s).", display, argList(args))
 	}
 	c := best[0]
 	var ret *types.Type
 	if c.sig.ReturnFn != nil {
 		t, err := c.sig.ReturnFn(c.params)
 		if err != nil {
-			return nil, fmt.Errorf("Function '%s': %v", name, err)
+			return nil, fmt.Errorf("Function '%s': %v", display, err)
 		}
 		ret = t
 	} else if c.sig.Ret != nil {
 		ret = c.m.target(c.sig.Ret, nil)
 	}
 	if ret != nil && containsNull(ret) {
-		return nil, fmt.Errorf("Function '%s' cannot infer its return type from parameters (%s).", name, argList(args))
+		return nil, fmt.Errorf("Function '%s' cannot infer its return type from parameters (%s).", display, argList(args))
 	}
 	fn := c.sig.Fn
 	if c.sig.Bind != nil {
@@ -213,14 +225,44 @@ type candidate struct {
 	generic int // parameters matched by type variables
 }
 
-func (c *candidate) less(o *candidate) bool {
-	if c.casts != o.casts {
-		return c.casts < o.casts
+// rank compares two overloads as ksqlDB's UdfIndex does: positive when c
+// is preferred over o, 0 for a tie.
+func (c *candidate) rank(o *candidate) int {
+	if c.sig.Variadic != o.sig.Variadic {
+		if o.sig.Variadic {
+			return 1
+		}
+		return -1
 	}
-	if c.generic != o.generic {
-		return c.generic < o.generic
+	if n, m := len(c.sig.Params), len(o.sig.Params); n != m {
+		return n - m
 	}
-	return !c.sig.Variadic && o.sig.Variadic
+	return o.sig.generics() - c.sig.generics()
+}
+
+// generics counts the declared parameters that contain a type variable.
+func (s *Signature) generics() int {
+	n := 0
+	for _, p := range s.Params {
+		if p.hasVar() {
+			n++
+		}
+	}
+	return n
+}
+
+// ksqlNames are the function names ksqlDB's error messages use where they
+// are not the lower-case name (the name in the function's annotation).
+var ksqlNames = map[string]string{
+	"ABS": "Abs", "CEIL": "Ceil", "ROUND": "Round", "COALESCE": "COALESCE",
+}
+
+// ksqlName is the name ksqlDB's error messages give a built-in function.
+func ksqlName(name string) string {
+	if n, ok := ksqlNames[name]; ok {
+		return n
+	}
+	return strings.ToLower(name)
 }
 
 func match(s *Signature, args []*types.Type) *candidate {

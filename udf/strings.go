@@ -152,6 +152,9 @@ func registerStrings(r *Registry) {
 	r.scalar("SPLIT", "Splits a string or bytes on a delimiter (empty delimiter: every character).", sigs(
 		sig(ret(arrOf(tStr)), func(a []any) (any, error) {
 			parts := strings.Split(a[0].(string), a[1].(string))
+			if len(parts) == 0 { // an empty string split on '': [""] as in ksqlDB
+				parts = []string{""}
+			}
 			out := make([]any, len(parts))
 			for i, p := range parts {
 				out[i] = p
@@ -164,6 +167,9 @@ func registerStrings(r *Registry) {
 			if len(d) == 0 {
 				for i := range b {
 					parts = append(parts, b[i:i+1])
+				}
+				if len(b) == 0 {
+					parts = [][]byte{{}}
 				}
 			} else {
 				parts = bytes.Split(b, d)
@@ -230,7 +236,7 @@ func padString(a []any, left bool) any {
 
 func padBytes(a []any, left bool) any {
 	in, n, pad := a[0].([]byte), int(a[1].(int32)), a[2].([]byte)
-	if n < 0 || len(pad) == 0 && n > len(in) {
+	if n < 0 || len(pad) == 0 { // as ksqlDB: empty padding bytes give NULL
 		return nil
 	}
 	if n <= len(in) {

@@ -146,7 +146,13 @@ func TestResolveErrors(t *testing.T) {
 		args []*types.Type
 		want string
 	}{
-		{"ABS", []*types.Type{tStr}, "Function 'ABS' does not accept parameters (STRING)."},
+		{"ABS", []*types.Type{tStr}, "Function 'Abs' does not accept parameters (STRING)."},
+		{"GREATEST", []*types.Type{tInt, tBig, types.DecimalOf(50, 30)}, "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, BIGINT, DECIMAL(50, 30))."},
+		{"LEAST", []*types.Type{tNull, tNull, tNull, tNull}, "Function 'least' cannot be resolved due to ambiguous method parameters (null, null, null, null)."},
+		{"LEAST", []*types.Type{tStr, tInt}, "Function 'least' does not accept parameters (STRING, INTEGER)."},
+		{"TIMEADD", []*types.Type{tTime, tInt, tTime}, "Function 'timeadd' does not accept parameters (TIME, INTEGER, TIME)."},
+		{"GEO_DISTANCE", []*types.Type{tDbl, tDbl, tStr, tInt}, "Function 'geo_distance' does not accept parameters"},
+		{"COALESCE", nil, "Function 'COALESCE' does not accept parameters ()"},
 		{"foo", nil, "Can't find any functions with the name 'foo'"},
 		{"greatest", []*types.Type{tInt, tBig}, "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, BIGINT)."},
 		{"greatest", []*types.Type{tNull, tNull}, "ambiguous method parameters (null, null)"},
@@ -177,7 +183,10 @@ func TestResolveCasts(t *testing.T) {
 		{"ROUND", []*types.Type{types.DecimalOf(33, 16)}, "DECIMAL(17, 0)", "[DECIMAL(33, 16)]"},
 		{"ROUND", []*types.Type{tDbl, tInt}, "DOUBLE", "[DOUBLE INTEGER]"},
 		{"GREATEST", []*types.Type{tInt, tBig, types.DecimalOf(5, 2), tDbl, tNull}, "DOUBLE", "[DOUBLE DOUBLE DOUBLE DOUBLE DOUBLE]"},
-		{"GREATEST", []*types.Type{types.DecimalOf(9, 2), types.DecimalOf(7, 6)}, "DECIMAL(13, 6)", "[DECIMAL(13, 6) DECIMAL(13, 6)]"},
+		{"GREATEST", []*types.Type{types.DecimalOf(9, 2), types.DecimalOf(7, 6)}, "DECIMAL(13, 6)", "[DECIMAL(9, 2) DECIMAL(7, 6)]"},
+		{"GREATEST", []*types.Type{types.DecimalOf(9, 3), types.DecimalOf(9, 3), tNull}, "DECIMAL(9, 3)", "[DECIMAL(9, 3) DECIMAL(9, 3) NULL]"},
+		{"GREATEST", []*types.Type{tDate, tDate, tNull, tStr}, "DATE", "[DATE DATE DATE DATE]"},
+		{"LEAST", []*types.Type{tTs, tStr}, "TIMESTAMP", "[TIMESTAMP TIMESTAMP]"},
 		{"GREATEST", []*types.Type{tInt, tInt, tNull}, "INTEGER", "[INTEGER INTEGER INTEGER]"},
 		{"CONCAT", []*types.Type{tStr, tNull, tStr}, "STRING", "[STRING STRING STRING]"},
 		{"COALESCE", []*types.Type{tNull, tInt, tBig}, "BIGINT", "[BIGINT BIGINT BIGINT]"},
@@ -256,5 +265,46 @@ func TestLookup(t *testing.T) {
 	f, _ := r.Lookup("topk")
 	if f.Kind != Aggregate {
 		t.Errorf("TOPK kind %v", f.Kind)
+	}
+}
+
+func TestKsqlEdgeCases(t *testing.T) {
+	r := NewRegistry()
+	cases := []struct {
+		name string
+		args []any
+		ts   []*types.Type
+		want string
+	}{
+		{"SPLIT", []any{"", ""}, []*types.Type{tStr, tStr}, "[]"},
+		{"SPLIT", []any{"", "."}, []*types.Type{tStr, tStr}, "[]"},
+		{"SPLIT", []any{[]byte{}, []byte{}}, []*types.Type{tBytes, tBytes}, "[]"},
+		{"LPAD", []any{[]byte("yes"), int32(3), []byte{}}, []*types.Type{tBytes, tInt, tBytes}, "null"},
+		{"RPAD", []any{[]byte("yes"), int32(2), []byte{}}, []*types.Type{tBytes, tInt, tBytes}, "null"},
+		{"TRUNC", []any{decimal.RequireFromString("1.2345670"), int32(1)}, []*types.Type{types.DecimalOf(12, 7), tInt}, "1.2000000"},
+		{"TRUNC", []any{decimal.RequireFromString("-12345.6780000"), int32(2)}, []*types.Type{types.DecimalOf(12, 7), tInt}, "-12345.6700000"},
+		{"TRUNC", []any{decimal.RequireFromString("111.0000000"), int32(-2)}, []*types.Type{types.DecimalOf(12, 7), tInt}, "100.0000000"},
+		{"AS_VALUE", []any{int64(7)}, []*types.Type{tBig}, "7"},
+		{"AS_VALUE", []any{nil}, []*types.Type{tStr}, "null"},
+		{"GREATEST", []any{types.Date(19071), nil, types.Date(19157)}, []*types.Type{tDate, tNull, tDate}, "2022-06-14"},
+	}
+	for _, c := range cases {
+		res, err := r.ResolveScalar(c.name, c.ts)
+		if err != nil {
+			t.Errorf("%s%v: %v", c.name, c.ts, err)
+			continue
+		}
+		got, err := res.Fn(c.args)
+		if err != nil {
+			t.Errorf("%s%v: %v", c.name, c.args, err)
+			continue
+		}
+		// SPLIT of an empty input is one empty element, printed as [].
+		if s := types.FormatValue(got); s != c.want {
+			t.Errorf("%s%v = %s, want %s", c.name, c.args, s, c.want)
+		}
+		if c.name == "SPLIT" && len(got.([]any)) != 1 {
+			t.Errorf("%s%v has %d elements, want 1", c.name, c.args, len(got.([]any)))
+		}
 	}
 }

@@ -20,6 +20,18 @@ func both(l, r ev, row []any, fr *frame) (a, b any, ok bool, err error) {
 	return a, b, true, nil
 }
 
+// operands evaluates an arithmetic operator's operands. Inside a lambda
+// body (fr != nil) a NULL operand is an error: ksqlDB compiles lambdas to
+// Java over boxed values, so x + 5 with x NULL throws and the function that
+// called the lambda (TRANSFORM, REDUCE...) yields NULL.
+func operands(l, r ev, row []any, fr *frame) (a, b any, ok bool, err error) {
+	a, b, ok, err = both(l, r, row, fr)
+	if !ok && err == nil && fr != nil {
+		err = fmt.Errorf("null operand in lambda arithmetic")
+	}
+	return a, b, ok, err
+}
+
 type integer interface{ ~int32 | ~int64 }
 
 // arithInt specialises integer arithmetic; overflow wraps as in Java and
@@ -28,7 +40,7 @@ func arithInt[T integer](op expr.Op, l, r ev) (ev, error) {
 	switch op {
 	case expr.Add:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok {
 				return nil, err
 			}
@@ -36,7 +48,7 @@ func arithInt[T integer](op expr.Op, l, r ev) (ev, error) {
 		}, nil
 	case expr.Sub:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok {
 				return nil, err
 			}
@@ -44,7 +56,7 @@ func arithInt[T integer](op expr.Op, l, r ev) (ev, error) {
 		}, nil
 	case expr.Mul:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok {
 				return nil, err
 			}
@@ -52,7 +64,7 @@ func arithInt[T integer](op expr.Op, l, r ev) (ev, error) {
 		}, nil
 	case expr.Div:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok || b.(T) == 0 {
 				return nil, err
 			}
@@ -60,7 +72,7 @@ func arithInt[T integer](op expr.Op, l, r ev) (ev, error) {
 		}, nil
 	case expr.Mod:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok || b.(T) == 0 {
 				return nil, err
 			}
@@ -75,7 +87,7 @@ func arithDouble(op expr.Op, l, r ev) (ev, error) {
 	switch op {
 	case expr.Add:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok {
 				return nil, err
 			}
@@ -85,7 +97,7 @@ func arithDouble(op expr.Op, l, r ev) (ev, error) {
 		f = func(a, b float64) float64 { return a - b }
 	case expr.Mul:
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok {
 				return nil, err
 			}
@@ -99,7 +111,7 @@ func arithDouble(op expr.Op, l, r ev) (ev, error) {
 		return nil, fmt.Errorf("operator %s not supported on DOUBLE", op)
 	}
 	return func(row []any, fr *frame) (any, error) {
-		a, b, ok, err := both(l, r, row, fr)
+		a, b, ok, err := operands(l, r, row, fr)
 		if !ok {
 			return nil, err
 		}
@@ -138,7 +150,7 @@ func arithDecimal(op expr.Op, l, r ev, t *types.Type) (ev, error) {
 		return nil, fmt.Errorf("operator %s not supported on DECIMAL", op)
 	}
 	return func(row []any, fr *frame) (any, error) {
-		a, b, ok, err := both(l, r, row, fr)
+		a, b, ok, err := operands(l, r, row, fr)
 		if !ok {
 			return nil, err
 		}
@@ -229,7 +241,7 @@ func coerce(x ev, from, to *types.Type) (ev, error) {
 func compileConcat(l, r ev, t *types.Type) (ev, error) {
 	if t != nil && t.Kind == types.KindBytes {
 		return func(row []any, fr *frame) (any, error) {
-			a, b, ok, err := both(l, r, row, fr)
+			a, b, ok, err := operands(l, r, row, fr)
 			if !ok {
 				return nil, err
 			}
@@ -239,7 +251,7 @@ func compileConcat(l, r ev, t *types.Type) (ev, error) {
 		}, nil
 	}
 	return func(row []any, fr *frame) (any, error) {
-		a, b, ok, err := both(l, r, row, fr)
+		a, b, ok, err := operands(l, r, row, fr)
 		if !ok {
 			return nil, err
 		}

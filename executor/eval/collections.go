@@ -112,14 +112,16 @@ func compileArrayCtor(e *expr.ArrayCtor) (ev, error) {
 	}
 	return func(row []any, fr *frame) (any, error) {
 		out := make([]any, len(elems))
+		var first error
 		for i, f := range elems {
 			v, err := f(row, fr)
 			if err != nil {
-				return nil, err
+				// As ksqlDB: a failing element is NULL, the array stands.
+				v, first = nil, firstErr(first, err)
 			}
 			out[i] = v
 		}
-		return out, nil
+		return out, first
 	}, nil
 }
 
@@ -138,25 +140,26 @@ func compileMapCtor(e *expr.MapCtor) (ev, error) {
 	}
 	return func(row []any, fr *frame) (any, error) {
 		out := make(map[string]any, len(keys))
+		var first error
 		for i, kf := range keys {
 			k, err := kf(row, fr)
 			if err != nil {
-				return nil, err
+				k, first = nil, firstErr(first, err)
 			}
 			v, err := vals[i](row, fr)
 			if err != nil {
-				return nil, err
+				// As ksqlDB: a failing entry value is NULL.
+				v, first = nil, firstErr(first, err)
 			}
-			if k == nil {
-				continue // ksqlDB drops entries with NULL keys
-			}
+			// ksqlDB's maps (Java HashMaps) keep a NULL key, which the
+			// serializers write as "null".
 			ks, ok := k.(string)
 			if !ok {
 				ks = types.FormatValue(k)
 			}
 			out[ks] = v
 		}
-		return out, nil
+		return out, first
 	}, nil
 }
 
@@ -172,13 +175,24 @@ func compileStructCtor(e *expr.StructCtor) (ev, error) {
 	}
 	return func(row []any, fr *frame) (any, error) {
 		out := make(types.StructValue, len(vals))
+		var first error
 		for i, f := range vals {
 			v, err := f(row, fr)
 			if err != nil {
-				return nil, err
+				// As ksqlDB: a failing field is NULL, the struct stands.
+				v, first = nil, firstErr(first, err)
 			}
 			out[i] = v
 		}
-		return out, nil
+		return out, first
 	}, nil
+}
+
+// firstErr keeps the first error of a constructor's elements, as a soft
+// error: the constructed value is still produced.
+func firstErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return soft(err)
 }

@@ -17,7 +17,7 @@ func ordered[T cmp.Ordered](op expr.Op, l, r ev) ev {
 		return func(row []any, fr *frame) (any, error) {
 			a, b, ok, err := both(l, r, row, fr)
 			if !ok {
-				return nil, err
+				return nullCompare(err)
 			}
 			return a.(T) == b.(T), nil
 		}
@@ -25,7 +25,7 @@ func ordered[T cmp.Ordered](op expr.Op, l, r ev) ev {
 		return func(row []any, fr *frame) (any, error) {
 			a, b, ok, err := both(l, r, row, fr)
 			if !ok {
-				return nil, err
+				return nullCompare(err)
 			}
 			return a.(T) != b.(T), nil
 		}
@@ -33,7 +33,7 @@ func ordered[T cmp.Ordered](op expr.Op, l, r ev) ev {
 		return func(row []any, fr *frame) (any, error) {
 			a, b, ok, err := both(l, r, row, fr)
 			if !ok {
-				return nil, err
+				return nullCompare(err)
 			}
 			return a.(T) < b.(T), nil
 		}
@@ -41,7 +41,7 @@ func ordered[T cmp.Ordered](op expr.Op, l, r ev) ev {
 		return func(row []any, fr *frame) (any, error) {
 			a, b, ok, err := both(l, r, row, fr)
 			if !ok {
-				return nil, err
+				return nullCompare(err)
 			}
 			return a.(T) <= b.(T), nil
 		}
@@ -49,7 +49,7 @@ func ordered[T cmp.Ordered](op expr.Op, l, r ev) ev {
 		return func(row []any, fr *frame) (any, error) {
 			a, b, ok, err := both(l, r, row, fr)
 			if !ok {
-				return nil, err
+				return nullCompare(err)
 			}
 			return a.(T) > b.(T), nil
 		}
@@ -57,7 +57,7 @@ func ordered[T cmp.Ordered](op expr.Op, l, r ev) ev {
 	return func(row []any, fr *frame) (any, error) {
 		a, b, ok, err := both(l, r, row, fr)
 		if !ok {
-			return nil, err
+			return nullCompare(err)
 		}
 		return a.(T) >= b.(T), nil
 	}
@@ -69,7 +69,7 @@ func byCmp(op expr.Op, l, r ev, c func(a, b any) (int, error)) ev {
 	return func(row []any, fr *frame) (any, error) {
 		a, b, ok, err := both(l, r, row, fr)
 		if !ok {
-			return nil, err
+			return nullCompare(err)
 		}
 		n, err := c(a, b)
 		if err != nil {
@@ -77,6 +77,22 @@ func byCmp(op expr.Op, l, r ev, c func(a, b any) (int, error)) ev {
 		}
 		return test(n), nil
 	}
+}
+
+// nullCompare is the result of a comparison with a NULL operand: false,
+// as in ksqlDB (its generated code tests for null first), unless the
+// operand failed.
+func nullCompare(err error) (any, error) {
+	if err != nil && !isSoft(err) {
+		return nil, err
+	}
+	return false, err
+}
+
+// opNames are ksqlDB's comparison operator names in type errors.
+var opNames = map[expr.Op]string{
+	expr.Eq: "EQUAL", expr.Ne: "NOT_EQUAL", expr.Lt: "LESS_THAN", expr.Le: "LESS_THAN_OR_EQUAL",
+	expr.Gt: "GREATER_THAN", expr.Ge: "GREATER_THAN_OR_EQUAL",
 }
 
 func opTest(op expr.Op) func(int) bool {
@@ -157,16 +173,16 @@ func compileCompare(e *expr.Binary) (ev, error) {
 	case types.KindBoolean:
 		return byCmp(e.Op, l, r, types.CompareValues), nil
 	case types.KindNull:
-		return func([]any, *frame) (any, error) { return nil, nil }, nil
+		return func([]any, *frame) (any, error) { return false, nil }, nil
 	case types.KindArray, types.KindMap, types.KindStruct:
 		if e.Op != expr.Eq && e.Op != expr.Ne {
-			return nil, fmt.Errorf("operator %s not supported on %s", e.Op, t)
+			return nil, fmt.Errorf("Cannot compare %s (%s) to %s (%s) with %s.", e.Left, e.Left.Type(), e.Right, e.Right.Type(), opNames[e.Op])
 		}
 		ne := e.Op == expr.Ne
 		return func(row []any, fr *frame) (any, error) {
 			a, b, ok, err := both(l, r, row, fr)
 			if !ok {
-				return nil, err
+				return nullCompare(err)
 			}
 			return types.EqualValues(a, b) != ne, nil
 		}, nil

@@ -41,7 +41,35 @@ func Compile(e expr.Expr) (Evaluator, error) {
 		i := c.Index
 		return func(row []any) (any, error) { return row[i], nil }, nil
 	}
-	return func(row []any) (any, error) { return f(row, nil) }, nil
+	return func(row []any) (any, error) {
+		v, err := f(row, nil)
+		if err != nil && v != nil && isSoft(err) {
+			// A function failed inside a value that was still computed
+			// (e.g. one array element): keep the value.
+			return v, nil
+		}
+		return v, err
+	}, nil
+}
+
+// softError is a failure that, as in ksqlDB, turned only its own
+// sub-expression (a function call, a constructor element) into NULL; the
+// enclosing expression goes on with NULL in its place.
+type softError struct{ err error }
+
+func (e *softError) Error() string { return e.err.Error() }
+func (e *softError) Unwrap() error { return e.err }
+
+func soft(err error) error {
+	if err == nil || isSoft(err) {
+		return err
+	}
+	return &softError{err}
+}
+
+func isSoft(err error) bool {
+	_, ok := err.(*softError)
+	return ok
 }
 
 // CompileAll compiles several expressions (e.g. a projection).
@@ -200,7 +228,9 @@ func compileCall(e *expr.Call) (ev, error) {
 		args[i] = f
 	}
 	fn := e.Fn
-	wrap := func(err error) error { return fmt.Errorf("Error computing %s: %w", e.Name, err) }
+	// As ksqlDB, a failing function yields NULL at its call site (the
+	// error is reported as a soft error): COALESCE(PARSE_DATE(bad), x) is x.
+	wrap := func(err error) error { return soft(fmt.Errorf("Error computing %s: %w", e.Name, err)) }
 	// The argument slice is allocated per call: implementations may keep
 	// it, and evaluators must stay safe for concurrent use.
 	if len(args) == 0 {
@@ -214,10 +244,16 @@ func compileCall(e *expr.Call) (ev, error) {
 	}
 	return func(row []any, fr *frame) (any, error) {
 		vals := make([]any, len(args))
+		var argErr error
 		for i, a := range args {
 			v, err := a(row, fr)
 			if err != nil {
-				return nil, err
+				if !isSoft(err) {
+					return nil, err
+				}
+				if argErr == nil {
+					argErr = err
+				}
 			}
 			vals[i] = v
 		}
@@ -225,6 +261,6 @@ func compileCall(e *expr.Call) (ev, error) {
 		if err != nil {
 			return nil, wrap(err)
 		}
-		return r, nil
+		return r, argErr
 	}, nil
 }

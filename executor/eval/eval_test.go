@@ -120,7 +120,7 @@ func TestLogicAndCompare(t *testing.T) {
 		{"not", &expr.Not{X: b(0)}, []any{true}, false},
 		{"is null", &expr.IsNull{X: col(0, tInt)}, []any{nil}, true},
 		{"is not null", &expr.IsNull{X: col(0, tInt), Not: true}, []any{nil}, false},
-		{"eq null", bin(expr.Eq, col(0, tInt), col(1, tInt), tBool), []any{nil, int32(1)}, nil},
+		{"eq null", bin(expr.Eq, col(0, tInt), col(1, tInt), tBool), []any{nil, int32(1)}, false},
 		{"lt int", bin(expr.Lt, col(0, tInt), lit(5, tInt), tBool), []any{int32(1)}, true},
 		{"ge big", bin(expr.Ge, col(0, tBig), lit(int64(5), tBig), tBool), []any{int64(5)}, true},
 		{"string lt", bin(expr.Lt, col(0, tStr), lit("b2", tStr), tBool), []any{"B2"}, true},
@@ -299,7 +299,9 @@ func TestCallsAndLambdas(t *testing.T) {
 		{"transform", tr, []any{[]any{int32(1), int32(2)}, int32(5)}, []any{int32(6), int32(7)}},
 		{"transform null", tr, []any{nil, int32(5)}, nil},
 		{"reduce", red, []any{[]any{int32(3), int32(6)}}, int32(9)},
-		{"reduce null elem", red, []any{[]any{int32(5), nil}}, nil},
+		// As ksqlDB: NULL arithmetic in a lambda throws, so the call is NULL.
+		{"reduce null elem", red, []any{[]any{int32(5), nil}}, errWant{"null operand in lambda arithmetic"}},
+		{"transform null elem", tr, []any{[]any{int32(5), nil}, int32(5)}, errWant{"null operand in lambda arithmetic"}},
 		{"reduce null array", red, []any{nil}, int32(0)},
 		{"nested lambdas", outer, []any{[]any{[]any{int32(1), int32(2)}, []any{int32(3)}}}, []any{int32(6), int32(3)}},
 	})
@@ -337,4 +339,39 @@ func TestNoAllocComparisons(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _, _ = f(row) }); n != 0 {
 		t.Errorf("filter allocates %v per row", n)
 	}
+}
+
+// failing is a function call that always fails.
+func failing(t *types.Type) *expr.Call {
+	return &expr.Call{Name: "BOOM", T: t, Fn: func([]any) (any, error) { return nil, errors.New("boom") }}
+}
+
+func TestKsqlNullAndErrorSemantics(t *testing.T) {
+	arrInt := types.ArrayOf(tInt)
+	coalesce := &expr.Call{Name: "COALESCE", T: tInt, Args: []expr.Expr{failing(tInt), lit(int32(7), tInt)},
+		Fn: func(a []any) (any, error) {
+			for _, x := range a {
+				if x != nil {
+					return x, nil
+				}
+			}
+			return nil, nil
+		}}
+	run(t, []tcase{
+		// ksqlDB comparisons with a NULL operand are false, not NULL.
+		{"lt null", bin(expr.Lt, col(0, tInt), col(1, tInt), tBool), []any{int32(1), nil}, false},
+		{"gt bytes null", bin(expr.Gt, col(0, types.BytesType), col(1, types.BytesType), tBool), []any{nil, nil}, false},
+		{"ne null literal", bin(expr.Ne, null(), null(), tBool), nil, false},
+		{"eq failing call", bin(expr.Eq, failing(tInt), lit(int32(1), tInt), tBool), nil, false},
+		{"array lt", bin(expr.Lt, col(0, arrInt), col(1, arrInt), tBool), nil, errWant{"Cannot compare C (ARRAY<INTEGER>) to C (ARRAY<INTEGER>) with LESS_THAN."}},
+		// A failing function is NULL at its call site.
+		{"coalesce of failing", coalesce, nil, int32(7)},
+		{"failing call", failing(tInt), nil, errWant{"boom"}},
+		// A failing constructor element is NULL; the value stands.
+		{"array element error", &expr.ArrayCtor{Elems: []expr.Expr{lit(int32(44), tInt), failing(tInt)}, T: arrInt}, nil, "[44, null]"},
+		{"map value error", &expr.MapCtor{Keys: []expr.Expr{lit("a", tStr), lit("b", tStr)}, Values: []expr.Expr{failing(tInt), lit(int32(3), tInt)}, T: types.MapOf(tStr, tInt)}, nil, "{a=null, b=3}"},
+		{"struct field error", &expr.StructCtor{Values: []expr.Expr{lit("moo", tStr), failing(tInt)}, T: types.StructOf(types.Field{Name: "A", Type: tStr}, types.Field{Name: "B", Type: tInt})}, nil, "Struct{moo, null}"},
+		// A NULL map key is kept (serialized as "null").
+		{"map null key", &expr.MapCtor{Keys: []expr.Expr{lit("a", tStr), lit(nil, tStr)}, Values: []expr.Expr{lit(int32(1), tInt), lit(int32(2), tInt)}, T: types.MapOf(tStr, tInt)}, nil, "{a=1, null=2}"},
+	})
 }

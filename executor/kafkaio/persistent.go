@@ -1,6 +1,6 @@
 // Package kafkaio runs topologies over Kafka with franz-go: consumer
 // groups for persistent queries, direct consumers for push queries and
-// PRINT, and producers for sinks.
+// PRINT, producers for sinks, and changelog topics for state.
 package kafkaio
 
 import (
@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/state"
 )
 
 // PersistentConfig configures one persistent query.
@@ -21,97 +24,108 @@ type PersistentConfig struct {
 	Brokers []string
 	// GroupID is the consumer group, _confluent-ksql-<service>query_<id>.
 	GroupID string
-	// Build returns a fresh topology writing to emitter; it is called once
-	// per assigned partition so that each task owns its operators.
-	Build func(emitter ops.Emitter) (*ops.Topology, error)
-	// Topics are the source topics.
+	// Build returns a fresh topology writing to emitter with state in
+	// stores; it is called once per task (input partition).
+	Build func(emitter ops.Emitter, stores func(string) (ops.Store, error)) (*ops.Topology, error)
+	// Topics are the topics to consume: sources and internal topics.
 	Topics []string
 	// ResetEarliest starts from the beginning when the group has no
 	// committed offset (auto.offset.reset=earliest).
 	ResetEarliest bool
-	Log           *slog.Logger
+	// StateDir holds the query's task state, one Pebble DB per partition.
+	StateDir string
+	// ChangelogTopic names a store's changelog topic.
+	ChangelogTopic func(store string) string
+	Log            *slog.Logger
 	// ClientOpts are extra franz-go options (security, tuning).
 	ClientOpts []kgo.Opt
 }
 
-// RunPersistent consumes the source topics in the query's consumer group
-// until ctx is cancelled. Offsets are committed only after the records
-// produced from them are acknowledged (at-least-once).
+// task is the state of one input partition: its topology and stores.
+type task struct {
+	partition int32
+	topo      *ops.Topology
+	state     *state.Task
+	mu        sync.Mutex
+	// changelogNext is the next offset of each store's changelog, learned
+	// from produce acknowledgements, committed with the task's checkpoint.
+	changelogNext map[string]int64
+	inputs        map[string]map[int32]int64
+}
+
+// RunPersistent consumes the query's topics in its consumer group until
+// ctx is cancelled. A partition's records go to the task of that
+// partition; offsets are committed only after the records produced from
+// them and the state written for them are durable (at-least-once).
 func RunPersistent(ctx context.Context, cfg PersistentConfig) error {
 	log := cfg.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	producer, err := kgo.NewClient(append([]kgo.Opt{
-		kgo.SeedBrokers(cfg.Brokers...),
-		kgo.ProducerLinger(5 * time.Millisecond),
-		kgo.RecordPartitioner(kgo.StickyKeyPartitioner(nil)),
-	}, cfg.ClientOpts...)...)
-	if err != nil {
+	r := &persistent{cfg: cfg, log: log, tasks: map[int32]*task{}}
+	var err error
+	if r.producer, err = kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.ProducerLinger(5 * time.Millisecond)},
+		cfg.ClientOpts...)...); err != nil {
 		return fmt.Errorf("creating producer: %w", err)
 	}
-	defer producer.Close()
-	em := &emitter{client: producer}
-
+	defer r.producer.Close()
+	// Changelog records go to the partition of their task, not to the
+	// partition their key hashes to.
+	if r.changelogs, err = kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.ProducerLinger(5 * time.Millisecond)}, cfg.ClientOpts...)...); err != nil {
+		return fmt.Errorf("creating changelog producer: %w", err)
+	}
+	defer r.changelogs.Close()
+	r.em = &emitter{client: r.producer}
 	reset := kgo.NewOffset().AtEnd()
 	if cfg.ResetEarliest {
 		reset = kgo.NewOffset().AtStart()
 	}
-	var mu sync.Mutex
-	tasks := map[taskKey]*ops.Topology{}
-	var consumer *kgo.Client
-	commit := func(ctx context.Context, cl *kgo.Client) error {
-		if err := producer.Flush(ctx); err != nil {
-			return err
-		}
-		if err := em.err(); err != nil {
-			return err
-		}
-		return cl.CommitUncommittedOffsets(ctx)
-	}
-	consumer, err = kgo.NewClient(append([]kgo.Opt{
+	r.consumer, err = kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.ConsumerGroup(cfg.GroupID),
 		kgo.ConsumeTopics(cfg.Topics...),
 		kgo.ConsumeResetOffset(reset),
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
-		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
-			if err := commit(ctx, cl); err != nil {
-				log.Warn("commit on revoke failed", "group", cfg.GroupID, "error", err)
-			}
-			mu.Lock()
-			for t, ps := range revoked {
-				for _, p := range ps {
-					delete(tasks, taskKey{t, p})
-				}
-			}
-			mu.Unlock()
-		}),
+		kgo.OnPartitionsRevoked(r.revoked),
+		kgo.OnPartitionsLost(r.revoked),
 	}, cfg.ClientOpts...)...)
 	if err != nil {
 		return fmt.Errorf("creating consumer: %w", err)
 	}
-	defer consumer.Close()
+	defer r.consumer.Close()
+	defer r.closeTasks()
+	return r.loop(ctx)
+}
 
+type persistent struct {
+	cfg        PersistentConfig
+	log        *slog.Logger
+	producer   *kgo.Client
+	changelogs *kgo.Client
+	consumer   *kgo.Client
+	em         *emitter
+	mu         sync.Mutex
+	tasks      map[int32]*task
+}
+
+func (r *persistent) loop(ctx context.Context) error {
 	for {
-		fetches := consumer.PollFetches(ctx)
+		fetches := r.consumer.PollFetches(ctx)
 		if ctx.Err() != nil {
-			consumer.AllowRebalance()
+			r.consumer.AllowRebalance()
 			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			err := commit(cctx, consumer)
+			err := r.commit(cctx, r.consumer)
 			cancel()
 			if err != nil {
-				log.Warn("final commit failed", "group", cfg.GroupID, "error", err)
+				r.log.Warn("final commit failed", "group", r.cfg.GroupID, "error", err)
 			}
 			return nil
 		}
-		if errs := fetches.Errors(); len(errs) > 0 {
-			for _, fe := range errs {
-				if errors.Is(fe.Err, context.Canceled) {
-					continue
-				}
-				log.Warn("fetch error", "group", cfg.GroupID, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
+		for _, fe := range fetches.Errors() {
+			if !errors.Is(fe.Err, context.Canceled) {
+				r.log.Warn("fetch error", "group", r.cfg.GroupID, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
 		}
 		var procErr error
@@ -119,27 +133,22 @@ func RunPersistent(ctx context.Context, cfg PersistentConfig) error {
 			if procErr != nil || len(p.Records) == 0 {
 				return
 			}
-			mu.Lock()
-			topo, ok := tasks[taskKey{p.Topic, p.Partition}]
-			mu.Unlock()
-			if !ok {
-				if topo, procErr = cfg.Build(em); procErr != nil {
-					return
-				}
-				mu.Lock()
-				tasks[taskKey{p.Topic, p.Partition}] = topo
-				mu.Unlock()
+			t, err := r.task(ctx, p.Partition)
+			if err != nil {
+				procErr = err
+				return
 			}
-			for _, r := range p.Records {
-				if procErr = topo.Process(ctx, FromKafka(r)); procErr != nil {
+			for _, rec := range p.Records {
+				if procErr = t.topo.Process(ctx, FromKafka(rec)); procErr != nil {
 					return
 				}
+				t.noteInput(rec.Topic, rec.Partition, rec.Offset+1)
 			}
 		})
 		if procErr == nil {
-			procErr = commit(ctx, consumer)
+			procErr = r.commit(ctx, r.consumer)
 		}
-		consumer.AllowRebalance()
+		r.consumer.AllowRebalance()
 		if procErr != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -149,9 +158,162 @@ func RunPersistent(ctx context.Context, cfg PersistentConfig) error {
 	}
 }
 
-type taskKey struct {
-	topic     string
-	partition int32
+func (t *task) noteInput(topic string, partition int32, next int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inputs[topic] == nil {
+		t.inputs[topic] = map[int32]int64{}
+	}
+	t.inputs[topic][partition] = next
+}
+
+// task returns the task of a partition, opening its state and restoring
+// it from the changelogs first.
+func (r *persistent) task(ctx context.Context, partition int32) (*task, error) {
+	r.mu.Lock()
+	t, ok := r.tasks[partition]
+	r.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t = &task{partition: partition, changelogNext: map[string]int64{}, inputs: map[string]map[int32]int64{}}
+	dir := filepath.Join(r.cfg.StateDir, strconv.Itoa(int(partition)))
+	st, err := state.OpenTask(dir, state.WithLogger(r.log), state.WithChangelog(func(store string, key, value []byte) {
+		r.changelogs.Produce(ctx, &kgo.Record{Topic: r.cfg.ChangelogTopic(store), Partition: partition, Key: key, Value: value},
+			func(rec *kgo.Record, err error) {
+				if err != nil {
+					r.em.fail(fmt.Errorf("writing changelog %s: %w", rec.Topic, err))
+					return
+				}
+				t.mu.Lock()
+				if rec.Offset+1 > t.changelogNext[store] {
+					t.changelogNext[store] = rec.Offset + 1
+				}
+				t.mu.Unlock()
+			})
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("opening state of partition %d: %w", partition, err)
+	}
+	t.state = st
+	topo, err := r.cfg.Build(r.em, func(name string) (ops.Store, error) { return st.Store(name) })
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	t.topo = topo
+	if err := r.restore(ctx, t); err != nil {
+		st.Close()
+		return nil, err
+	}
+	r.mu.Lock()
+	r.tasks[partition] = t
+	r.mu.Unlock()
+	return t, nil
+}
+
+// restore replays each store's changelog from the local checkpoint.
+func (r *persistent) restore(ctx context.Context, t *task) error {
+	stores := t.topo.Stores()
+	if len(stores) == 0 {
+		return nil
+	}
+	cp, err := t.state.Checkpoint()
+	if err != nil {
+		return err
+	}
+	cl, err := kgo.NewClient(append(append([]kgo.Opt{kgo.SeedBrokers(r.cfg.Brokers...)}, RestoreClientOpts()...), r.cfg.ClientOpts...)...)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	for _, name := range stores {
+		from := cp.Changelogs[name]
+		var batch []state.ChangelogRecord
+		next, err := RestoreFromChangelog(ctx, cl, r.cfg.ChangelogTopic(name), t.partition, from, func(key, value []byte, _ int64) error {
+			batch = append(batch, state.ChangelogRecord{Key: append([]byte(nil), key...), Value: append([]byte(nil), value...)})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("restoring store %s of partition %d: %w", name, t.partition, err)
+		}
+		if err := t.state.Restore(name, batch, next); err != nil {
+			return err
+		}
+		t.changelogNext[name] = next
+		if len(batch) > 0 {
+			r.log.Info("restored state", "store", name, "partition", t.partition, "records", len(batch))
+		}
+	}
+	return nil
+}
+
+// commit makes output, changelogs, state and then input offsets durable,
+// in that order, so a crash at any point loses nothing.
+func (r *persistent) commit(ctx context.Context, cl *kgo.Client) error {
+	if err := r.producer.Flush(ctx); err != nil {
+		return err
+	}
+	if err := r.changelogs.Flush(ctx); err != nil {
+		return err
+	}
+	if err := r.em.err(); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	tasks := make([]*task, 0, len(r.tasks))
+	for _, t := range r.tasks {
+		tasks = append(tasks, t)
+	}
+	r.mu.Unlock()
+	for _, t := range tasks {
+		t.mu.Lock()
+		cp := state.Checkpoint{Inputs: map[string]map[int32]int64{}, Changelogs: map[string]int64{}}
+		for topic, ps := range t.inputs {
+			cp.Inputs[topic] = map[int32]int64{}
+			for p, o := range ps {
+				cp.Inputs[topic][p] = o
+			}
+		}
+		for s, o := range t.changelogNext {
+			cp.Changelogs[s] = o
+		}
+		t.mu.Unlock()
+		if err := t.state.Commit(cp); err != nil {
+			return fmt.Errorf("committing state of partition %d: %w", t.partition, err)
+		}
+	}
+	return cl.CommitUncommittedOffsets(ctx)
+}
+
+// revoked commits and closes the tasks of partitions leaving this member.
+func (r *persistent) revoked(ctx context.Context, cl *kgo.Client, lost map[string][]int32) {
+	if err := r.commit(ctx, cl); err != nil {
+		r.log.Warn("commit on revoke failed", "group", r.cfg.GroupID, "error", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ps := range lost {
+		for _, p := range ps {
+			if t, ok := r.tasks[p]; ok {
+				if err := t.state.Close(); err != nil {
+					r.log.Warn("closing task state", "partition", p, "error", err)
+				}
+				delete(r.tasks, p)
+			}
+		}
+	}
+}
+
+func (r *persistent) closeTasks() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for p, t := range r.tasks {
+		if err := t.state.Close(); err != nil {
+			r.log.Warn("closing task state", "partition", p, "error", err)
+		}
+		delete(r.tasks, p)
+	}
 }
 
 // FromKafka converts a franz-go record.
@@ -185,14 +347,18 @@ func (e *emitter) Emit(ctx context.Context, r *ops.Raw) error {
 	}
 	e.client.Produce(ctx, rec, func(_ *kgo.Record, err error) {
 		if err != nil {
-			e.mu.Lock()
-			if e.first == nil {
-				e.first = fmt.Errorf("producing to %s: %w", r.Topic, err)
-			}
-			e.mu.Unlock()
+			e.fail(fmt.Errorf("producing to %s: %w", r.Topic, err))
 		}
 	})
 	return nil
+}
+
+func (e *emitter) fail(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.first == nil {
+		e.first = err
+	}
 }
 
 func (e *emitter) err() error {

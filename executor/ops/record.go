@@ -22,8 +22,22 @@ type Record struct {
 	Partition int32
 	Offset    int64
 	Headers   []Header
-	// Tombstone marks a table delete: only key columns are meaningful.
+	// Tombstone marks a table delete (only key columns are meaningful) or
+	// a stream record without value.
 	Tombstone bool
+	// Old is a table update's previous row for the key, nil if none.
+	Old []any
+	// Undo asks an aggregation to take this row's contribution out.
+	Undo bool
+	// Window is the window of a windowed key.
+	Window *Window
+}
+
+// Window is a windowed key's bounds in milliseconds.
+type Window struct {
+	Start, End int64
+	// Session marks session windows, whose keys carry both bounds.
+	Session bool
 }
 
 // Raw is a record as read from or written to Kafka.
@@ -35,6 +49,9 @@ type Raw struct {
 	Timestamp int64
 	Partition int32
 	Offset    int64
+	// Window is the bounds of a windowed key; the sink puts them in the key
+	// bytes, the in-memory test driver reads them from here.
+	Window *Window
 }
 
 // Operator processes records and pushes results downstream.

@@ -75,6 +75,10 @@ func (s *sink) Process(ctx context.Context, r *Record) error {
 			return nil
 		}
 	}
+	if r.Window != nil {
+		raw.Key = AppendWindow(raw.Key, r.Window)
+		raw.Window = r.Window
+	}
 	if !r.Tombstone {
 		if raw.Value, err = s.values.Serialize(s.step.Topic, pick(r.Row, s.valIdx)); err != nil {
 			s.policy.logger().Warn("Failed to serialize value, record skipped", "sink", s.step.SinkName, "error", err)

@@ -24,6 +24,9 @@ type source struct {
 	windowed bool
 	next     Operator
 	policy   ErrorPolicy
+	// store, when set, holds each key's latest value bytes so that table
+	// updates carry the previous row.
+	store Store
 }
 
 func newSource(step *physical.Source, formats *serde.Registry, tsParser TimestampParser, next Operator, policy ErrorPolicy) (*source, error) {
@@ -87,18 +90,25 @@ func deserializer(formats *serde.Registry, f catalog.Format, cols []types.Column
 // logged and skipped, as ksqlDB's processing log does.
 func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 	row := make([]any, len(s.step.Out.Columns))
+	keyBytes := raw.Key
+	var win *Window
+	if s.windowed && keyBytes != nil {
+		var err error
+		if keyBytes, win, err = SplitWindow(keyBytes, s.step.Window.Type == "SESSION", s.step.Window.Size); err != nil {
+			return s.bad(raw, "key", err)
+		}
+	}
 	if s.keys != nil {
-		k, err := s.keys.Deserialize(raw.Topic, raw.Key)
+		k, err := s.keys.Deserialize(raw.Topic, keyBytes)
 		if err != nil {
 			return s.bad(raw, "key", err)
 		}
 		copy(row, k)
 	}
-	rec := &Record{Row: row, Timestamp: raw.Timestamp, Partition: raw.Partition, Offset: raw.Offset, Headers: raw.Headers}
+	rec := &Record{Row: row, Timestamp: raw.Timestamp, Partition: raw.Partition, Offset: raw.Offset, Headers: raw.Headers, Window: win}
+	// A null value is a tombstone on a table and a row without value on a
+	// stream: ksqlDB passes it through projections as a null value.
 	if raw.Value == nil {
-		if !s.step.Table {
-			return nil // streams ignore null values
-		}
 		rec.Tombstone = true
 	} else {
 		v, err := s.values.Deserialize(raw.Topic, raw.Value)
@@ -106,9 +116,6 @@ func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 			return s.bad(raw, "value", err)
 		}
 		if v == nil {
-			if !s.step.Table {
-				return nil
-			}
 			rec.Tombstone = true
 		} else {
 			copy(row[s.nKey:], v)
@@ -131,7 +138,34 @@ func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 	}
 	n := len(s.step.Physical.Columns)
 	row[n], row[n+1], row[n+2] = rec.Timestamp, raw.Partition, raw.Offset
+	if win != nil {
+		row[n+3], row[n+4] = win.Start, win.End
+	}
+	if s.store != nil {
+		if err := s.materialize(raw, rec); err != nil {
+			return err
+		}
+	}
 	return s.next.Process(ctx, rec)
+}
+
+// materialize remembers the key's value and attaches the previous one.
+func (s *source) materialize(raw *Raw, rec *Record) error {
+	prev, ok, err := s.store.Get(raw.Key)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if v, err := s.values.Deserialize(raw.Topic, prev); err == nil && v != nil {
+			old := append([]any(nil), rec.Row...)
+			copy(old[s.nKey:], v)
+			rec.Old = old
+		}
+	}
+	if rec.Tombstone {
+		return s.store.Delete(raw.Key)
+	}
+	return s.store.Put(raw.Key, raw.Value)
 }
 
 func (s *source) fillHeaders(row []any, hs []Header) {

@@ -20,14 +20,16 @@ type filter struct {
 
 func (f *filter) Process(ctx context.Context, r *Record) error {
 	if r.Tombstone {
-		return f.next.Process(ctx, r)
+		// Table deletes flow on; a stream row without value matches nothing.
+		if f.table {
+			return f.next.Process(ctx, r)
+		}
+		return nil
 	}
-	v, err := f.pred(r.Row)
-	if err != nil {
-		f.policy.logger().Warn("Error evaluating "+f.clause+" expression, treated as false", "error", err)
-		v = nil
+	if r.Old != nil && !f.matches(r.Old) {
+		r.Old = nil
 	}
-	if b, ok := v.(bool); ok && b {
+	if f.matches(r.Row) {
 		return f.next.Process(ctx, r)
 	}
 	if f.table {
@@ -35,6 +37,16 @@ func (f *filter) Process(ctx context.Context, r *Record) error {
 		return f.next.Process(ctx, r)
 	}
 	return nil
+}
+
+func (f *filter) matches(row []any) bool {
+	v, err := f.pred(row)
+	if err != nil {
+		f.policy.logger().Warn("Error evaluating "+f.clause+" expression, treated as false", "error", err)
+		return false
+	}
+	b, ok := v.(bool)
+	return ok && b
 }
 
 // project computes output columns. An expression that fails yields NULL
@@ -61,20 +73,27 @@ func newProject(step *physical.Project, next Operator, policy ErrorPolicy) (*pro
 }
 
 func (p *project) Process(ctx context.Context, r *Record) error {
+	if r.Old != nil {
+		r.Old = p.apply(r.Old, false)
+	}
+	r.Row = p.apply(r.Row, r.Tombstone)
+	return p.next.Process(ctx, r)
+}
+
+func (p *project) apply(row []any, keysOnly bool) []any {
 	out := make([]any, len(p.exprs))
 	for i, ev := range p.exprs {
-		if r.Tombstone && !p.keys[i] {
+		if keysOnly && !p.keys[i] {
 			continue
 		}
-		v, err := ev(r.Row)
+		v, err := ev(row)
 		if err != nil {
 			p.policy.logger().Warn("Error computing expression, column set to null", "column", p.names[i], "error", err)
 			v = nil
 		}
 		out[i] = v
 	}
-	r.Row = out
-	return p.next.Process(ctx, r)
+	return out
 }
 
 // selectKey re-keys a stream for PARTITION BY.
@@ -86,20 +105,27 @@ type selectKey struct {
 }
 
 func (s *selectKey) Process(ctx context.Context, r *Record) error {
+	if r.Old != nil {
+		r.Old = s.apply(r.Old)
+	}
+	r.Row = s.apply(r.Row)
+	return s.next.Process(ctx, r)
+}
+
+func (s *selectKey) apply(row []any) []any {
 	out := make([]any, len(s.keys)+len(s.from))
 	for i, ev := range s.keys {
-		v, err := ev(r.Row)
+		v, err := ev(row)
 		if err != nil {
-			s.policy.logger().Warn("Error computing PARTITION BY expression, key set to null", "error", err)
+			s.policy.logger().Warn("Error computing the new key, key set to null", "error", err)
 			v = nil
 		}
 		out[i] = v
 	}
 	for i, src := range s.from {
-		out[len(s.keys)+i] = r.Row[src]
+		out[len(s.keys)+i] = row[src]
 	}
-	r.Row = out
-	return s.next.Process(ctx, r)
+	return out
 }
 
 // transient hands rows to a push query's collector.

@@ -19,13 +19,40 @@ type Env struct {
 	// TimestampParser parses TIMESTAMP_FORMAT values.
 	TimestampParser TimestampParser
 	Policy          ErrorPolicy
+	// Stores opens the task's state store of a name (stateful steps).
+	Stores func(name string) (Store, error)
+	// InternalTopic names an internal topic of the query from its suffix.
+	InternalTopic func(suffix string) string
+}
+
+// rawProcessor is a topology entry point for one topic.
+type rawProcessor interface {
+	ProcessRaw(ctx context.Context, raw *Raw) error
 }
 
 // Topology is a built query: raw records in, sink output out. It is not
 // safe for concurrent use; the runtime gives each task its own.
 type Topology struct {
-	sources map[string][]*source
+	sources map[string][]rawProcessor
 	topics  []string
+	// internal are the internal topics the topology writes and reads.
+	internal []string
+	// stores are the state stores it uses.
+	stores []string
+}
+
+// InternalTopics returns the internal topics (repartitions) the topology
+// writes and reads back.
+func (t *Topology) InternalTopics() []string { return t.internal }
+
+// Stores returns the names of the state stores the topology uses.
+func (t *Topology) Stores() []string { return t.stores }
+
+func (t *Topology) addSource(topic string, p rawProcessor) {
+	if _, seen := t.sources[topic]; !seen {
+		t.topics = append(t.topics, topic)
+	}
+	t.sources[topic] = append(t.sources[topic], p)
 }
 
 // Topics returns the topics the topology reads.
@@ -48,7 +75,7 @@ func (t *Topology) Process(ctx context.Context, raw *Raw) error {
 
 // Build wires a physical plan into operators.
 func Build(root physical.Step, env Env) (*Topology, error) {
-	t := &Topology{sources: map[string][]*source{}}
+	t := &Topology{sources: map[string][]rawProcessor{}}
 	if _, err := t.build(root, env, nil); err != nil {
 		return nil, fmt.Errorf("building %s: %w", root.Kind(), err)
 	}
@@ -64,11 +91,36 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 		if err != nil {
 			return nil, err
 		}
-		if _, seen := t.sources[s.Topic]; !seen {
-			t.topics = append(t.topics, s.Topic)
+		if s.Store != "" {
+			if src.store, err = t.openStore(env, s.Store); err != nil {
+				return nil, err
+			}
 		}
-		t.sources[s.Topic] = append(t.sources[s.Topic], src)
+		t.addSource(s.Topic, src)
 		return nil, nil
+	case *physical.Repartition:
+		if env.InternalTopic == nil || env.Emitter == nil {
+			return nil, fmt.Errorf("repartition needs an internal topic and an emitter")
+		}
+		topic := env.InternalTopic(s.Topic)
+		sink, src, err := newRepartition(s, topic, env.Emitter)
+		if err != nil {
+			return nil, err
+		}
+		src.next = next
+		t.addSource(topic, src)
+		t.internal = append(t.internal, topic)
+		op = sink
+	case *physical.Aggregate:
+		store, err := t.openStore(env, s.Store)
+		if err != nil {
+			return nil, err
+		}
+		a, err := newAggregate(s, store, next, env.Policy)
+		if err != nil {
+			return nil, err
+		}
+		op = a
 	case *physical.Filter:
 		pred, err := eval.Compile(s.Predicate)
 		if err != nil {
@@ -110,4 +162,12 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 		}
 	}
 	return op, nil
+}
+
+func (t *Topology) openStore(env Env, name string) (Store, error) {
+	if env.Stores == nil {
+		return nil, fmt.Errorf("state store %s needs a state directory", name)
+	}
+	t.stores = append(t.stores, name)
+	return env.Stores(name)
 }

@@ -54,7 +54,7 @@ func (f delimitedFormat) Serializer(cols []types.Column, p Props) (Serializer, e
 	if err := f.Validate(cols, p); err != nil {
 		return nil, err
 	}
-	return &delimitedSerializer{cols: slices.Clone(cols), delim: delimiterOf(p)}, nil
+	return &delimitedSerializer{cols: slices.Clone(cols), delim: delimiterOf(p), isKey: p.IsKey}, nil
 }
 
 func (f delimitedFormat) Deserializer(cols []types.Column, p Props) (Deserializer, error) {
@@ -69,6 +69,7 @@ func (f delimitedFormat) Deserializer(cols []types.Column, p Props) (Deserialize
 type delimitedSerializer struct {
 	cols  []types.Column
 	delim rune
+	isKey bool
 }
 
 var csvPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
@@ -77,7 +78,9 @@ var csvPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }
 // the version ksqlDB ships: a first field not starting with [0-9A-Za-z] is
 // quoted). NULLs print as nothing; zero columns give a Kafka null.
 func (s *delimitedSerializer) Serialize(topic string, values []any) ([]byte, error) {
-	if values == nil || len(s.cols) == 0 {
+	if values == nil || len(s.cols) == 0 || (s.isKey && allNil(values)) {
+		// A key whose columns are all NULL is a Kafka null key, as in
+		// ksqlDB (its key is a null object then).
 		return nil, nil
 	}
 	if len(values) != len(s.cols) {
@@ -111,6 +114,15 @@ func (s *delimitedSerializer) Serialize(topic string, values []any) ([]byte, err
 		csvPool.Put(bp)
 	}
 	return out, err
+}
+
+func allNil(values []any) bool {
+	for _, v := range values {
+		if v != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func delimitedText(v any, t *types.Type) (string, error) {

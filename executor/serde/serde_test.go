@@ -533,6 +533,16 @@ func TestDelimitedNulls(t *testing.T) {
 	if b, err := s.Serialize("t", []any{int32(1)}); err == nil {
 		t.Fatalf("type mismatch accepted: %q", b)
 	}
+	if b, err := s.Serialize("t", []any{nil}); string(b) != "" || b == nil || err != nil {
+		t.Fatalf("null value column: %q %v", b, err)
+	}
+	// A key whose columns are all NULL is a Kafka null key.
+	for _, kc := range [][]types.Column{cols, {col("K1", types.IntType), col("K2", types.StringType)}} {
+		ks, _ := Delimited.Serializer(kc, Props{IsKey: true})
+		if b, err := ks.Serialize("t", make([]any, len(kc))); b != nil || err != nil {
+			t.Fatalf("null key %v: %q %v", kc, b, err)
+		}
+	}
 }
 
 // ---- KAFKA / NONE ----

@@ -27,6 +27,9 @@ func explain(b *strings.Builder, s Step, depth int) {
 func detail(s Step) string {
 	switch s := s.(type) {
 	case *Source:
+		if s.Store != "" {
+			return "topic: " + s.Topic + ", store: " + s.Store
+		}
 		return "topic: " + s.Topic
 	case *Filter:
 		return s.Clause + ": " + s.Predicate.String()
@@ -36,6 +39,18 @@ func detail(s Step) string {
 		return "key: " + exprList(s.KeyExprs)
 	case *Sink:
 		return "topic: " + s.Topic
+	case *Repartition:
+		return "topic: " + s.Topic
+	case *Aggregate:
+		parts := make([]string, len(s.Calls))
+		for i, c := range s.Calls {
+			parts[i] = c.Name + "(" + exprList(c.Args) + ")"
+		}
+		w := ""
+		if s.Window != nil {
+			w = fmt.Sprintf(" window: %s size=%d advance=%d grace=%d", s.Window.Kind, s.Window.Size, s.Window.Advance, s.Window.Grace)
+		}
+		return "aggregates: " + strings.Join(parts, ", ") + w
 	case *Transient:
 		if s.Limit > 0 {
 			return fmt.Sprintf("limit: %d", s.Limit)

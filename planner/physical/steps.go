@@ -34,7 +34,10 @@ type Source struct {
 	Physical  *types.Schema
 	Timestamp catalog.Timestamp
 	Window    *catalog.WindowInfo
-	Out       *types.Schema
+	// Store, when set, materializes a table source so that each update
+	// carries the key's previous row (aggregations and joins need it).
+	Store string
+	Out   *types.Schema
 }
 
 // Filter keeps rows whose predicate is TRUE. On a table, a row that

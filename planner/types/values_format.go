@@ -35,6 +35,15 @@ func FormatDouble(f float64) string {
 		return s
 	}
 	s := strconv.FormatFloat(f, 'e', -1, 64) // e.g. 1.5e+10, 1e-04
+	if m, _, _ := strings.Cut(s, "e"); len(strings.TrimPrefix(m, "-")) == 1 {
+		// Java picks, when one digit would do, the two-digit decimal
+		// closest to the value: Double.MIN_VALUE is 4.9E-324, not 5.0E-324.
+		if s2 := strconv.FormatFloat(f, 'e', 1, 64); s2 != s {
+			if back, err := strconv.ParseFloat(s2, 64); err == nil && back == f {
+				s = strings.Replace(s2, ".0e", "e", 1)
+			}
+		}
+	}
 	mant, exp, _ := strings.Cut(s, "e")
 	if !strings.ContainsRune(mant, '.') {
 		mant += ".0"

@@ -13,6 +13,8 @@ func TestFormatDouble(t *testing.T) {
 		9999999: "9999999.0", 123.456: "123.456", -2.5: "-2.5", 0: "0.0", math.Copysign(0, -1): "-0.0",
 		math.NaN(): "NaN", math.Inf(1): "Infinity", math.Inf(-1): "-Infinity", 1.946195068359375e15: "1.946195068359375E15",
 		0.06666666666666667: "0.06666666666666667", 1.2345e-7: "1.2345E-7",
+		math.SmallestNonzeroFloat64: "4.9E-324", -math.SmallestNonzeroFloat64: "-4.9E-324", 2 * math.SmallestNonzeroFloat64: "9.9E-324",
+		1e10: "1.0E10", 2e-5: "2.0E-5", math.MaxFloat64: "1.7976931348623157E308", 2.2250738585072014e-308: "2.2250738585072014E-308",
 	}
 	for f, want := range cases {
 		if got := FormatDouble(f); got != want {

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cockroachdb/pebble/vfs"
+
 	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/planner/catalog"
@@ -178,18 +181,31 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 		delete(e.queries, id)
 	}
 	// Build once now so that a plan the runtime cannot run fails the
-	// statement instead of the query.
+	// statement instead of the query, and to learn its topics and stores.
 	build := e.builder(id, plan.Root)
-	if _, err := build(discard{}); err != nil {
+	trial, err := trialBuild(build)
+	if err != nil {
 		return nil, err
 	}
 	q := &Query{ID: id, Statement: text, Plan: plan, Sink: sink.Name, SinkTopic: sink.Topic, Sources: plan.Sources, State: "RUNNING"}
-	var topics []string
+	partitions := 1
 	for _, name := range plan.Sources {
 		src, _ := s.cat.Source(name)
-		topics = append(topics, src.Topic)
+		partitions = max(partitions, s.topics[src.Topic].Partitions)
 	}
-	q.running = &RunningQuery{ID: id, GroupID: e.groupID(id), Topics: topics, Build: build,
+	changelog := func(store string) string { return e.appID(id) + "-" + store + "-changelog" }
+	for _, t := range trial.InternalTopics() {
+		if err := e.createTopic(s, t, partitions, e.cfg.DefaultReplicas); err != nil {
+			return nil, err
+		}
+	}
+	for _, st := range trial.Stores() {
+		if err := e.createTopic(s, changelog(st), partitions, e.cfg.DefaultReplicas); err != nil {
+			return nil, err
+		}
+	}
+	q.running = &RunningQuery{ID: id, GroupID: e.groupID(id), Topics: trial.Topics(), Build: build,
+		Stores: trial.Stores(), ChangelogTopic: changelog,
 		ResetEarliest: strings.EqualFold(s.props["auto.offset.reset"], "earliest") || strings.EqualFold(e.cfg.Properties["ksql.streams.auto.offset.reset"], "earliest") || strings.EqualFold(e.cfg.Properties["auto.offset.reset"], "earliest"),
 		OnError: func(err error) {
 			e.mu.Lock()
@@ -380,3 +396,13 @@ func (e *Engine) alterSource(s *session, st *ast.AlterSource) (wire.Entity, erro
 type discard struct{}
 
 func (discard) Emit(context.Context, *ops.Raw) error { return nil }
+
+// trialBuild builds a topology over throw-away in-memory state.
+func trialBuild(build func(ops.Emitter, func(string) (ops.Store, error)) (*ops.Topology, error)) (*ops.Topology, error) {
+	task, err := state.OpenTask("trial", state.WithFS(vfs.NewMem()))
+	if err != nil {
+		return nil, err
+	}
+	defer task.Close()
+	return build(discard{}, func(name string) (ops.Store, error) { return task.Store(name) })
+}

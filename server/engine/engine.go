@@ -139,19 +139,24 @@ func (e *Engine) planner(cat *catalog.Catalog) *planner.Planner {
 	return planner.New(cat, planner.FunctionsOf(e.fns), e.cfg.Planner)
 }
 
-// build returns a topology builder for a persistent plan.
-func (e *Engine) builder(id string, root physical.Step) func(ops.Emitter) (*ops.Topology, error) {
-	return func(em ops.Emitter) (*ops.Topology, error) {
+// builder returns a topology builder for a persistent plan.
+func (e *Engine) builder(id string, root physical.Step) func(ops.Emitter, func(string) (ops.Store, error)) (*ops.Topology, error) {
+	return func(em ops.Emitter, stores func(string) (ops.Store, error)) (*ops.Topology, error) {
 		return ops.Build(root, ops.Env{
 			Formats: e.formats, Emitter: em, TimestampParser: e.tsParse,
-			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)},
+			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)}, Stores: stores,
+			InternalTopic: func(suffix string) string { return e.appID(id) + "-" + suffix },
 		})
 	}
 }
 
-func (e *Engine) groupID(queryID string) string {
+// appID is a query's Kafka Streams application id, the prefix of its
+// consumer group and internal topics, as ksqlDB names them.
+func (e *Engine) appID(queryID string) string {
 	return "_confluent-ksql-" + e.cfg.ServiceID + "query_" + queryID
 }
+
+func (e *Engine) groupID(queryID string) string { return e.appID(queryID) }
 
 // queriesOf returns the ids of running queries that read or write src.
 func (e *Engine) queriesOf(src string) (readers, writers []string) {

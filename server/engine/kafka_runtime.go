@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -18,7 +19,8 @@ import (
 
 // KafkaRuntime runs queries against a Kafka cluster.
 type KafkaRuntime struct {
-	brokers []string
+	brokers  []string
+	stateDir string
 	log     *slog.Logger
 	client  *kgo.Client
 	admin   *kadm.Client
@@ -32,8 +34,8 @@ type kafkaQuery struct {
 	done   chan struct{}
 }
 
-// NewKafkaRuntime connects to the brokers.
-func NewKafkaRuntime(brokers []string, log *slog.Logger) (*KafkaRuntime, error) {
+// NewKafkaRuntime connects to the brokers; query state lives under stateDir.
+func NewKafkaRuntime(brokers []string, stateDir string, log *slog.Logger) (*KafkaRuntime, error) {
 	// Admin answers must see topics other clients just created (SHOW
 	// TOPICS, CREATE STREAM over a topic a producer just made), so sharded
 	// metadata is cached only briefly.
@@ -41,7 +43,7 @@ func NewKafkaRuntime(brokers []string, log *slog.Logger) (*KafkaRuntime, error) 
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Kafka %v: %w", brokers, err)
 	}
-	return &KafkaRuntime{brokers: brokers, log: log, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}, nil
+	return &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}, nil
 }
 
 // ClusterID returns the Kafka cluster id.
@@ -126,6 +128,7 @@ func (k *KafkaRuntime) StartQuery(_ context.Context, q *RunningQuery) error {
 		err := kafkaio.RunPersistent(ctx, kafkaio.PersistentConfig{
 			Brokers: k.brokers, GroupID: q.GroupID, Build: q.Build, Topics: q.Topics,
 			ResetEarliest: q.ResetEarliest, Log: k.log.With("query", q.ID),
+			StateDir: filepath.Join(k.stateDir, q.ID), ChangelogTopic: q.ChangelogTopic,
 		})
 		if err != nil && q.OnError != nil {
 			q.OnError(err)

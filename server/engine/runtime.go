@@ -39,9 +39,14 @@ type RunningQuery struct {
 	GroupID       string
 	Topics        []string
 	ResetEarliest bool
-	// Build makes a fresh topology that writes to emitter; the runtime
-	// calls it once per task.
-	Build func(emitter ops.Emitter) (*ops.Topology, error)
+	// Build makes a fresh topology that writes to emitter and keeps its
+	// state in the task's stores; the runtime calls it once per task.
+	Build func(emitter ops.Emitter, stores func(name string) (ops.Store, error)) (*ops.Topology, error)
+	// Stores are the state stores the query's tasks keep; each has a
+	// changelog topic named by ChangelogTopic.
+	Stores []string
+	// ChangelogTopic names a store's changelog topic.
+	ChangelogTopic func(store string) string
 	// OnError is called when the query fails.
 	OnError func(error)
 }

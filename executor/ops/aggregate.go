@@ -1,0 +1,484 @@
+package ops
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/eddysql/eddy/executor/eval"
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/executor/state"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+	"github.com/eddysql/eddy/udf/udaf"
+)
+
+// Store is the key-value state an operator keeps; state.Store implements
+// it over Pebble with a changelog.
+type Store interface {
+	Get(key []byte) ([]byte, bool, error)
+	Put(key, value []byte) error
+	Delete(key []byte) error
+	Range(lo, hi []byte, fn func(k, v []byte) bool) error
+}
+
+// aggregate folds rows into per-key (and per-window) accumulators kept in
+// a store. Stored values are the latest input timestamp followed by each
+// call's encoded accumulator.
+type aggregate struct {
+	step     *physical.Aggregate
+	store    Store
+	keyCodec *rowCodec
+	aggs     []udaf.Aggregator
+	args     [][]eval.Evaluator
+	lits     [][]any
+	next     Operator
+	policy   ErrorPolicy
+	// streamTime is the largest timestamp seen: windows close against it.
+	streamTime int64
+	// open tracks windows not yet emitted under EMIT FINAL, by store key.
+	open map[string]openWindow
+}
+
+type openWindow struct {
+	key      []any
+	start    int64
+	end      int64
+	closesAt int64
+}
+
+func newAggregate(step *physical.Aggregate, store Store, next Operator, policy ErrorPolicy) (*aggregate, error) {
+	in := step.Input.Schema()
+	a := &aggregate{step: step, store: store, next: next, policy: policy, streamTime: math.MinInt64, open: map[string]openWindow{}}
+	codec, err := newRowCodec(in.Columns[:step.KeyCount])
+	if err != nil {
+		return nil, err
+	}
+	a.keyCodec = codec
+	for _, c := range step.Calls {
+		argTypes := make([]*types.Type, len(c.Args))
+		for i, x := range c.Args {
+			argTypes[i] = x.Type()
+		}
+		ag, err := udaf.New(c.Name, argTypes, c.Literals, c.Return)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := eval.CompileAll(c.Args)
+		if err != nil {
+			return nil, err
+		}
+		a.aggs = append(a.aggs, ag)
+		a.args = append(a.args, evs)
+		a.lits = append(a.lits, c.Literals)
+	}
+	return a, nil
+}
+
+// accs is one group's state.
+type accs struct {
+	ts   int64
+	vals []any
+}
+
+func (a *aggregate) decode(b []byte) (accs, error) {
+	if len(b) < 8 {
+		return accs{}, errors.New("corrupt aggregate state")
+	}
+	st := accs{ts: int64(binary.BigEndian.Uint64(b)), vals: make([]any, len(a.aggs))}
+	b = b[8:]
+	for i, ag := range a.aggs {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return accs{}, errors.New("corrupt aggregate state")
+		}
+		v, err := ag.Decode(b[w : w+int(n)])
+		if err != nil {
+			return accs{}, err
+		}
+		st.vals[i] = v
+		b = b[w+int(n):]
+	}
+	return st, nil
+}
+
+func (a *aggregate) encode(st accs) ([]byte, error) {
+	out := binary.BigEndian.AppendUint64(nil, uint64(st.ts))
+	for i, ag := range a.aggs {
+		b, err := ag.Encode(st.vals[i])
+		if err != nil {
+			return nil, err
+		}
+		out = binary.AppendUvarint(out, uint64(len(b)))
+		out = append(out, b...)
+	}
+	return out, nil
+}
+
+func (a *aggregate) initial() accs {
+	st := accs{ts: math.MinInt64, vals: make([]any, len(a.aggs))}
+	for i, ag := range a.aggs {
+		st.vals[i] = ag.Init()
+	}
+	return st
+}
+
+// fold adds (or, for undo, removes) a row to st.
+func (a *aggregate) fold(st accs, r *Record) (accs, error) {
+	for i, ag := range a.aggs {
+		args := make([]any, len(a.args[i]))
+		for j, ev := range a.args[i] {
+			v, err := ev(r.Row)
+			if err != nil {
+				return st, fmt.Errorf("evaluating %s argument: %w", a.step.Calls[i].Name, err)
+			}
+			args[j] = v
+		}
+		var err error
+		var v any
+		if r.Undo {
+			v, err = ag.Undo(st.vals[i], args)
+		} else {
+			v, err = ag.Add(st.vals[i], args)
+		}
+		if err != nil {
+			return st, fmt.Errorf("%s: %w", a.step.Calls[i].Name, err)
+		}
+		st.vals[i] = v
+	}
+	if r.Timestamp > st.ts {
+		st.ts = r.Timestamp
+	}
+	return st, nil
+}
+
+// result builds the output row for a group.
+func (a *aggregate) result(key []any, w *Window, st accs) ([]any, error) {
+	row := make([]any, 0, len(a.step.Out.Columns))
+	row = append(row, key...)
+	if a.step.Window != nil {
+		row = append(row, w.Start, w.End)
+	}
+	for i, ag := range a.aggs {
+		v, err := ag.Result(st.vals[i])
+		if err != nil {
+			return nil, err
+		}
+		row = append(row, v)
+	}
+	return row, nil
+}
+
+func (a *aggregate) Process(ctx context.Context, r *Record) error {
+	if r.Tombstone && !r.Undo {
+		// A table delete arrives as the undo of the old row; the
+		// tombstone itself carries nothing to fold.
+		return nil
+	}
+	key := r.Row[:a.step.KeyCount]
+	for _, k := range key {
+		if k == nil && a.step.KeyCount == 1 {
+			a.policy.logger().Warn("record with null grouping key skipped", "store", a.step.Store)
+			return nil
+		}
+	}
+	kb, err := a.keyCodec.encode(key)
+	if err != nil {
+		return err
+	}
+	if r.Timestamp > a.streamTime {
+		a.streamTime = r.Timestamp
+	}
+	var perr error
+	switch {
+	case a.step.Window == nil:
+		perr = a.processPlain(ctx, r, key, kb)
+	case a.step.Window.Kind == "SESSION":
+		perr = a.processSession(ctx, r, key, kb)
+	default:
+		perr = a.processTime(ctx, r, key, kb)
+	}
+	if perr != nil {
+		var fatal fatalError
+		if errors.As(perr, &fatal) {
+			return perr
+		}
+		a.policy.logger().Warn("aggregation error, record skipped", "store", a.step.Store, "error", perr)
+	}
+	if a.step.Final {
+		return a.emitClosed(ctx)
+	}
+	return nil
+}
+
+// fatalError marks failures of the state or downstream that must stop the
+// query, as opposed to a bad record.
+type fatalError struct{ err error }
+
+func (f fatalError) Error() string { return f.err.Error() }
+func (f fatalError) Unwrap() error { return f.err }
+
+func (a *aggregate) load(sk []byte) (accs, bool, error) {
+	b, ok, err := a.store.Get(sk)
+	if err != nil {
+		return accs{}, false, fatalError{err}
+	}
+	if !ok {
+		return a.initial(), false, nil
+	}
+	st, err := a.decode(b)
+	if err != nil {
+		return accs{}, false, fatalError{err}
+	}
+	return st, true, nil
+}
+
+func (a *aggregate) save(sk []byte, st accs) error {
+	b, err := a.encode(st)
+	if err != nil {
+		return fatalError{err}
+	}
+	if err := a.store.Put(sk, b); err != nil {
+		return fatalError{err}
+	}
+	return nil
+}
+
+func (a *aggregate) emit(ctx context.Context, key []any, w *Window, st accs, r *Record) error {
+	row, err := a.result(key, w, st)
+	if err != nil {
+		return err
+	}
+	out := &Record{Row: row, Timestamp: st.ts, Partition: r.Partition, Offset: r.Offset, Window: w}
+	if err := a.next.Process(ctx, out); err != nil {
+		return fatalError{err}
+	}
+	return nil
+}
+
+func (a *aggregate) processPlain(ctx context.Context, r *Record, key []any, kb []byte) error {
+	st, _, err := a.load(kb)
+	if err != nil {
+		return err
+	}
+	if st, err = a.fold(st, r); err != nil {
+		return err
+	}
+	if err := a.save(kb, st); err != nil {
+		return err
+	}
+	return a.emit(ctx, key, nil, st, r)
+}
+
+// windowsFor lists the time windows containing ts, earliest first.
+func (a *aggregate) windowsFor(ts int64) []int64 {
+	w := a.step.Window
+	adv := w.Advance
+	if adv <= 0 {
+		adv = w.Size
+	}
+	last := ts - floorMod(ts, adv)
+	var starts []int64
+	for s := last; s > ts-w.Size; s -= adv {
+		if s < 0 && ts >= 0 {
+			break
+		}
+		starts = append(starts, s)
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+	return starts
+}
+
+func floorMod(a, b int64) int64 {
+	m := a % b
+	if m < 0 {
+		m += b
+	}
+	return m
+}
+
+func (a *aggregate) processTime(ctx context.Context, r *Record, key []any, kb []byte) error {
+	w := a.step.Window
+	for _, start := range a.windowsFor(r.Timestamp) {
+		end := start + w.Size
+		if end+w.Grace <= a.streamTime && !r.Undo {
+			a.policy.logger().Debug("late record dropped", "store", a.step.Store, "window_end", end, "stream_time", a.streamTime)
+			continue
+		}
+		sk := state.WindowKey(kb, start)
+		st, _, err := a.load(sk)
+		if err != nil {
+			return err
+		}
+		if st, err = a.fold(st, r); err != nil {
+			return err
+		}
+		if err := a.save(sk, st); err != nil {
+			return err
+		}
+		win := &Window{Start: start, End: end}
+		if a.step.Final {
+			a.open[string(sk)] = openWindow{key: append([]any(nil), key...), start: start, end: end, closesAt: end + w.Grace}
+			continue
+		}
+		if err := a.emit(ctx, key, win, st, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// processSession merges the record into the sessions of its key that it
+// touches, deleting (and tombstoning) the sessions merged away.
+func (a *aggregate) processSession(ctx context.Context, r *Record, key []any, kb []byte) error {
+	w := a.step.Window
+	gap := w.Size
+	ts := r.Timestamp
+	if ts+gap+w.Grace <= a.streamTime && ts < a.streamTime-gap-w.Grace {
+		a.policy.logger().Debug("late record dropped", "store", a.step.Store)
+		return nil
+	}
+	prefix := state.KeyPrefix(kb)
+	type session struct {
+		sk         []byte
+		start, end int64
+		st         accs
+	}
+	var merged []session
+	var rerr error
+	err := a.store.Range(prefix, state.PrefixEnd(prefix), func(k, v []byte) bool {
+		_, end, start, err := state.DecodeSessionKey(k)
+		if err != nil {
+			rerr = err
+			return false
+		}
+		if end >= ts-gap && start <= ts+gap {
+			st, err := a.decode(v)
+			if err != nil {
+				rerr = err
+				return false
+			}
+			merged = append(merged, session{sk: append([]byte(nil), k...), start: start, end: end, st: st})
+		}
+		return true
+	})
+	if err != nil {
+		return fatalError{err}
+	}
+	if rerr != nil {
+		return fatalError{rerr}
+	}
+	cur := session{start: ts, end: ts, st: a.initial()}
+	for _, s := range merged {
+		if s.start < cur.start {
+			cur.start = s.start
+		}
+		if s.end > cur.end {
+			cur.end = s.end
+		}
+		for i, ag := range a.aggs {
+			v, err := ag.Merge(cur.st.vals[i], s.st.vals[i])
+			if err != nil {
+				return err
+			}
+			cur.st.vals[i] = v
+		}
+		if s.st.ts > cur.st.ts {
+			cur.st.ts = s.st.ts
+		}
+	}
+	st, err := a.fold(cur.st, r)
+	if err != nil {
+		return err
+	}
+	for _, s := range merged {
+		if err := a.store.Delete(s.sk); err != nil {
+			return fatalError{err}
+		}
+		if !a.step.Final {
+			tomb := &Record{Row: append(append([]any(nil), key...), s.start, s.end), Timestamp: s.st.ts, Tombstone: true,
+				Window: &Window{Start: s.start, End: s.end, Session: true}}
+			for len(tomb.Row) < len(a.step.Out.Columns) {
+				tomb.Row = append(tomb.Row, nil)
+			}
+			if err := a.next.Process(ctx, tomb); err != nil {
+				return fatalError{err}
+			}
+		} else {
+			delete(a.open, string(s.sk))
+		}
+	}
+	sk := state.SessionKey(kb, cur.end, cur.start)
+	if err := a.save(sk, st); err != nil {
+		return err
+	}
+	win := &Window{Start: cur.start, End: cur.end, Session: true}
+	if a.step.Final {
+		a.open[string(sk)] = openWindow{key: append([]any(nil), key...), start: cur.start, end: cur.end, closesAt: cur.end + gap + w.Grace}
+		return nil
+	}
+	return a.emit(ctx, key, win, st, r)
+}
+
+// emitClosed emits, once, the windows that stream time has closed (EMIT
+// FINAL).
+func (a *aggregate) emitClosed(ctx context.Context) error {
+	var due []string
+	for sk, ow := range a.open {
+		if ow.closesAt <= a.streamTime {
+			due = append(due, sk)
+		}
+	}
+	sort.Slice(due, func(i, j int) bool {
+		x, y := a.open[due[i]], a.open[due[j]]
+		if x.end != y.end {
+			return x.end < y.end
+		}
+		return due[i] < due[j]
+	})
+	for _, sk := range due {
+		ow := a.open[sk]
+		delete(a.open, sk)
+		st, ok, err := a.load([]byte(sk))
+		if err != nil || !ok {
+			continue
+		}
+		win := &Window{Start: ow.start, End: ow.end, Session: a.step.Window.Kind == "SESSION"}
+		if err := a.emit(ctx, ow.key, win, st, &Record{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowCodec encodes rows of some columns as deterministic bytes (wrapped
+// JSON), for store keys and internal topics.
+type rowCodec struct {
+	ser serde.Serializer
+	de  serde.Deserializer
+}
+
+func newRowCodec(cols []types.Column) (*rowCodec, error) {
+	wrap := true
+	props := serde.Props{WrapSingleValue: &wrap}
+	plain := make([]types.Column, len(cols))
+	for i, c := range cols {
+		c.Namespace = types.NsValue
+		plain[i] = c
+	}
+	ser, err := serde.JSON.Serializer(plain, props)
+	if err != nil {
+		return nil, err
+	}
+	de, err := serde.JSON.Deserializer(plain, props)
+	if err != nil {
+		return nil, err
+	}
+	return &rowCodec{ser: ser, de: de}, nil
+}
+
+func (c *rowCodec) encode(row []any) ([]byte, error) { return c.ser.Serialize("", row) }
+func (c *rowCodec) decode(b []byte) ([]any, error)   { return c.de.Deserialize("", b) }

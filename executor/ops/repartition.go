@@ -1,0 +1,103 @@
+package ops
+
+import (
+	"context"
+
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// undoHeader marks a repartitioned row that takes a previous table row's
+// contribution out of an aggregation (Kafka Streams sends old and new
+// values of a table change through its repartition topic the same way).
+const undoHeader = "eddy.undo"
+
+// repartitionSink writes rows to the internal topic; repartitionSource
+// reads them back in whichever task owns the topic partition.
+type repartitionSink struct {
+	topic   string
+	keys    *rowCodec
+	values  *rowCodec
+	nKey    int
+	emitter Emitter
+}
+
+func newRepartition(step *physical.Repartition, topic string, emitter Emitter) (*repartitionSink, *repartitionSource, error) {
+	cols := step.Input.Schema().Columns
+	nKey := 0
+	for _, c := range cols {
+		if c.Namespace == types.NsKey {
+			nKey++
+		}
+	}
+	keys, err := newRowCodec(cols[:nKey])
+	if err != nil {
+		return nil, nil, err
+	}
+	values, err := newRowCodec(cols[nKey:])
+	if err != nil {
+		return nil, nil, err
+	}
+	sink := &repartitionSink{topic: topic, keys: keys, values: values, nKey: nKey, emitter: emitter}
+	return sink, &repartitionSource{keys: keys, values: values, nKey: nKey, width: len(cols)}, nil
+}
+
+func (s *repartitionSink) write(ctx context.Context, row []any, r *Record, undo, tombstone bool) error {
+	k, err := s.keys.encode(row[:s.nKey])
+	if err != nil {
+		return err
+	}
+	raw := &Raw{Topic: s.topic, Key: k, Timestamp: r.Timestamp}
+	if !tombstone {
+		if raw.Value, err = s.values.encode(row[s.nKey:]); err != nil {
+			return err
+		}
+	}
+	if undo {
+		raw.Headers = []Header{{Key: undoHeader, Value: []byte{1}}}
+	}
+	return s.emitter.Emit(ctx, raw)
+}
+
+func (s *repartitionSink) Process(ctx context.Context, r *Record) error {
+	if r.Old != nil {
+		if err := s.write(ctx, r.Old, r, true, false); err != nil {
+			return err
+		}
+	}
+	if r.Tombstone && r.Old != nil {
+		return nil
+	}
+	return s.write(ctx, r.Row, r, r.Undo, r.Tombstone)
+}
+
+type repartitionSource struct {
+	keys, values *rowCodec
+	nKey, width  int
+	next         Operator
+}
+
+func (s *repartitionSource) ProcessRaw(ctx context.Context, raw *Raw) error {
+	row := make([]any, s.width)
+	k, err := s.keys.decode(raw.Key)
+	if err != nil {
+		return err
+	}
+	copy(row, k)
+	rec := &Record{Row: row, Timestamp: raw.Timestamp, Partition: raw.Partition, Offset: raw.Offset}
+	if raw.Value == nil {
+		rec.Tombstone = true
+	} else {
+		v, err := s.values.decode(raw.Value)
+		if err != nil {
+			return err
+		}
+		copy(row[s.nKey:], v)
+	}
+	for _, h := range raw.Headers {
+		if h.Key == undoHeader {
+			rec.Undo = true
+		}
+	}
+	return s.next.Process(ctx, rec)
+}

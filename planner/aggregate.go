@@ -1,0 +1,350 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/expr"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// DefaultGrace is the grace period of windows that do not set one, as in
+// ksqlDB: 24 hours.
+const DefaultGrace = 24 * 60 * 60 * 1000
+
+// aggregation is what planning GROUP BY produced.
+type aggregation struct {
+	step *physical.Aggregate
+	// keyNames are the grouping expressions as SQL, for error messages.
+	keyNames []string
+	// pre binds the SELECT and HAVING expressions against the aggregate.
+	pre func(ast.Expr) (expr.Expr, bool, error)
+}
+
+// isAggregateQuery tells whether the query aggregates.
+func (p *Planner) isAggregateQuery(q *ast.Query) bool {
+	if len(q.GroupBy) > 0 || q.Window != nil || q.Having != nil {
+		return true
+	}
+	for _, it := range q.Select {
+		if it.Expr != nil && p.hasAggregate(it.Expr) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAggregate tells whether an expression calls an aggregate function.
+func (p *Planner) hasAggregate(e ast.Expr) bool {
+	found := false
+	walkExpr(e, func(n ast.Expr) {
+		if fc, ok := n.(*ast.FuncCall); ok && p.fns.IsAggregate(strings.ToUpper(fc.Name)) {
+			found = true
+		}
+	})
+	return found
+}
+
+// planAggregate plans GROUP BY, WINDOW and the aggregate calls of SELECT
+// and HAVING over the rows of in.
+func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *catalog.Source, quals, hidden map[string]bool, sinkName string) (*aggregation, error) {
+	if len(q.GroupBy) == 0 {
+		var calls []string
+		for _, it := range q.Select {
+			if it.Expr != nil && p.hasAggregate(it.Expr) {
+				calls = append(calls, strings.ToUpper(exprText(it.Expr)))
+			}
+		}
+		kind := "CREATE TABLE AS SELECT"
+		if sinkName == "" {
+			kind = "SELECT"
+		}
+		return nil, plain("%s statement does not support aggregate function [%s] without a GROUP BY clause.", kind, strings.Join(calls, ", "))
+	}
+	for _, g := range q.GroupBy {
+		var bad string
+		walkExpr(g, func(n ast.Expr) {
+			if fc, ok := n.(*ast.FuncCall); ok && bad == "" && p.fns.IsAggregate(strings.ToUpper(fc.Name)) {
+				bad = strings.ToUpper(fc.Name)
+			}
+		})
+		if bad != "" {
+			return nil, errorf(g.Position(), "GROUP BY does not support aggregate functions: %s is an aggregate function.", bad)
+		}
+	}
+	inSchema := in.Schema()
+	gsc := &scope{schema: inSchema, qualifiers: quals, clause: "GROUP BY", hidden: hidden}
+	groups := make([]expr.Expr, len(q.GroupBy))
+	for i, g := range q.GroupBy {
+		e, err := b.bind(g, gsc)
+		if err != nil {
+			return nil, err
+		}
+		groups[i] = e
+	}
+	if src.Window != nil {
+		return nil, plain("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
+	}
+	// Key column names: a grouping column keeps its name; an expression
+	// takes the alias the projection gives it, else a generated name.
+	names := newNamer(inSchema)
+	for _, it := range q.Select {
+		if it.HasAlias {
+			names.taken[it.Alias] = true
+		}
+	}
+	keyCols := make([]types.Column, len(groups))
+	keyNames := make([]string, len(groups))
+	for i, g := range groups {
+		keyNames[i] = g.String()
+		name := ""
+		if _, ok := q.GroupBy[i].(*ast.ColumnRef); ok {
+			name = q.GroupBy[i].(*ast.ColumnRef).Name
+		} else {
+			for _, it := range q.Select {
+				if it.Expr == nil || !it.HasAlias {
+					continue
+				}
+				if e, err := (&binder{fns: b.fns, cat: b.cat}).bind(it.Expr, gsc); err == nil && e.String() == g.String() {
+					name = it.Alias
+					break
+				}
+			}
+			if name == "" {
+				name = names.nameFor(q.GroupBy[i], g)
+			}
+		}
+		if containsMap(g.Type()) {
+			return nil, plain("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: %s. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", types.QuoteIdent(name), g.Type())
+		}
+		keyCols[i] = types.Column{Name: name, Type: g.Type(), Namespace: types.NsKey}
+	}
+	// Re-key unless a stream is grouped by exactly its key columns.
+	aggIn := in
+	fromTable := src.Kind == catalog.Table
+	if fromTable || !groupsAreKey(groups, inSchema) {
+		sk := selectKey(in, groups, keyCols)
+		aggIn = &physical.Repartition{Input: sk, Topic: "Aggregate-GroupBy-repartition"}
+	}
+	if fromTable {
+		if s, ok := findSource(in); ok {
+			s.Store = "Aggregate-Source-Materialize"
+		}
+	}
+	aggInSchema := aggIn.Schema()
+	agg := &physical.Aggregate{Input: aggIn, KeyCount: len(groups), FromTable: fromTable, Final: q.Emit == ast.EmitFinal,
+		Store: "Aggregate-Aggregate-Materialize"}
+	if q.Window != nil {
+		agg.Window = windowSpec(q.Window)
+	} else if q.Emit == ast.EmitFinal {
+		return nil, errorf(q.Position(), "EMIT FINAL is only supported for windowed aggregations.")
+	}
+	out := &types.Schema{}
+	for i := 0; i < len(groups); i++ {
+		c := aggInSchema.Columns[i]
+		c.Name = keyCols[i].Name
+		out.Columns = append(out.Columns, c)
+	}
+	if agg.Window != nil {
+		out.Columns = append(out.Columns,
+			types.Column{Name: types.WindowStart, Type: types.BigintType, Namespace: types.NsKey},
+			types.Column{Name: types.WindowEnd, Type: types.BigintType, Namespace: types.NsKey})
+	}
+	// Collect the aggregate calls of SELECT and HAVING, each once.
+	asc := &scope{schema: aggInSchema, qualifiers: quals, clause: "SELECT", hidden: hidden}
+	callIndex := map[string]int{}
+	addCall := func(fc *ast.FuncCall, clause string) (int, error) {
+		call, key, err := p.bindAggregateCall(b, fc, asc, clause)
+		if err != nil {
+			return 0, err
+		}
+		if i, ok := callIndex[key]; ok {
+			return i, nil
+		}
+		callIndex[key] = len(agg.Calls)
+		agg.Calls = append(agg.Calls, call)
+		out.Columns = append(out.Columns, types.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", len(agg.Calls)-1), Type: call.Return})
+		return len(agg.Calls) - 1, nil
+	}
+	var collectErr error
+	collect := func(e ast.Expr, clause string) {
+		walkExpr(e, func(n ast.Expr) {
+			if fc, ok := n.(*ast.FuncCall); ok && collectErr == nil && p.fns.IsAggregate(strings.ToUpper(fc.Name)) {
+				_, collectErr = addCall(fc, clause)
+			}
+		})
+	}
+	for _, it := range q.Select {
+		if it.Expr != nil {
+			collect(it.Expr, "SELECT")
+		}
+	}
+	if q.Having != nil {
+		collect(q.Having, "HAVING")
+	}
+	if collectErr != nil {
+		return nil, collectErr
+	}
+	if fromTable {
+		var cannot []string
+		for _, c := range agg.Calls {
+			if !p.fns.CanUndo(c.Name) && !contains(cannot, c.Name) {
+				cannot = append(cannot, c.Name)
+			}
+		}
+		if len(cannot) > 0 {
+			list := strings.Join(cannot, ", ")
+			if len(cannot) > 1 {
+				list = strings.Join(cannot[:len(cannot)-1], ", ") + " and " + cannot[len(cannot)-1]
+			}
+			return nil, plain("The aggregation functions %s cannot be applied to a table source, only to a stream source.", list)
+		}
+	}
+	if len(agg.Calls) == 0 {
+		return nil, plain("GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
+	}
+	agg.Out = out
+	nKeyOut := len(groups)
+	pre := func(a ast.Expr) (expr.Expr, bool, error) {
+		if fc, ok := a.(*ast.FuncCall); ok && p.fns.IsAggregate(strings.ToUpper(fc.Name)) {
+			_, key, err := p.bindAggregateCall(b, fc, asc, "SELECT")
+			if err != nil {
+				return nil, true, err
+			}
+			i := nKeyOut + callIndex[key]
+			if agg.Window != nil {
+				i += 2
+			}
+			c := out.Columns[i]
+			return &expr.Column{Index: i, Name: c.Name, T: c.Type}, true, nil
+		}
+		if p.hasAggregate(a) {
+			return nil, false, nil
+		}
+		e, err := (&binder{fns: b.fns, cat: b.cat}).bind(a, gsc)
+		if err != nil {
+			return nil, false, nil
+		}
+		for i, g := range groups {
+			if e.String() == g.String() {
+				c := out.Columns[i]
+				return &expr.Column{Index: i, Name: c.Name, T: c.Type}, true, nil
+			}
+		}
+		return nil, false, nil
+	}
+	return &aggregation{step: agg, keyNames: keyNames, pre: pre}, nil
+}
+
+// bindAggregateCall binds one aggregate call's arguments and resolves it;
+// key identifies equal calls.
+func (p *Planner) bindAggregateCall(b *binder, fc *ast.FuncCall, sc *scope, clause string) (physical.AggregateCall, string, error) {
+	name := strings.ToUpper(fc.Name)
+	call := physical.AggregateCall{Name: name}
+	var argTypes []*types.Type
+	for i, a := range fc.Args {
+		if p.hasAggregate(a) {
+			return call, "", errorf(a.Position(), "Aggregate functions can not be nested: %s(%s)", name, exprText(a))
+		}
+		if lit, ok := a.(*ast.Literal); ok && i > 0 {
+			v, err := bindLiteral(lit)
+			if err != nil {
+				return call, "", err
+			}
+			l := v.(*expr.Literal)
+			call.Literals = append(call.Literals, l.Value)
+			argTypes = append(argTypes, l.T)
+			continue
+		}
+		if len(call.Literals) > 0 {
+			return call, "", errorf(a.Position(), "Function '%s' expects its constant arguments last", name)
+		}
+		e, err := b.bind(a, sc)
+		if err != nil {
+			return call, "", err
+		}
+		call.Args = append(call.Args, e)
+		argTypes = append(argTypes, e.Type())
+	}
+	ret, params, err := p.fns.ResolveAggregate(name, argTypes, call.Literals)
+	if err != nil {
+		return call, "", errorf(fc.Position(), "%s", err)
+	}
+	for i := range call.Args {
+		if i < len(params) && params[i] != nil {
+			call.Args[i] = castTo(call.Args[i], params[i])
+		}
+	}
+	call.Return = ret
+	key := name + "(" + exprList(call.Args) + fmt.Sprint(call.Literals) + ")"
+	return call, key, nil
+}
+
+func exprList(es []expr.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// groupsAreKey tells whether the grouping expressions are exactly the
+// input's key columns, in order.
+func groupsAreKey(groups []expr.Expr, in *types.Schema) bool {
+	var keys []int
+	for i, c := range in.Columns {
+		if c.Namespace == types.NsKey && !isPseudo(c.Name) {
+			keys = append(keys, i)
+		}
+	}
+	if len(keys) != len(groups) {
+		return false
+	}
+	for i, g := range groups {
+		c, ok := g.(*expr.Column)
+		if !ok || c.Index != keys[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func findSource(s physical.Step) (*physical.Source, bool) {
+	for {
+		if src, ok := s.(*physical.Source); ok {
+			return src, true
+		}
+		ins := s.Inputs()
+		if len(ins) == 0 {
+			return nil, false
+		}
+		s = ins[0]
+	}
+}
+
+func windowSpec(w *ast.Window) *physical.WindowSpec {
+	spec := &physical.WindowSpec{Kind: w.Kind.String(), Size: w.Size, Advance: w.Advance, Grace: DefaultGrace}
+	if w.Kind == ast.WindowTumbling {
+		spec.Advance = w.Size
+	}
+	if w.Grace != nil {
+		spec.Grace = *w.Grace
+	}
+	spec.Retention = spec.Size + spec.Grace
+	if w.Retention != nil {
+		spec.Retention = *w.Retention
+	}
+	return spec
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

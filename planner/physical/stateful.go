@@ -1,0 +1,64 @@
+package physical
+
+import (
+	"github.com/eddysql/eddy/planner/expr"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// Repartition routes rows through an internal topic keyed by the rows' key
+// columns, so that every row of a key reaches the same task. Within one
+// process the topic round trip is what makes scale-out correct: the
+// partition of the internal topic, not of the source, decides the task.
+type Repartition struct {
+	Input Step
+	// Topic is the internal topic's name suffix; the runtime prefixes it
+	// with the query's application id.
+	Topic string
+}
+
+// AggregateCall is one aggregate function call.
+type AggregateCall struct {
+	Name string
+	// Args are the column arguments, over the aggregate's input rows.
+	Args []expr.Expr
+	// Literals are the constant trailing arguments (TOPK's k, ...).
+	Literals []any
+	Return   *types.Type
+}
+
+// WindowSpec is a WINDOW clause; durations in milliseconds.
+type WindowSpec struct {
+	Kind      string // TUMBLING, HOPPING, SESSION
+	Size      int64  // SESSION: the inactivity gap
+	Advance   int64  // HOPPING
+	Grace     int64
+	Retention int64
+}
+
+// Aggregate folds rows per key (and window) into aggregate values. The
+// input rows' first KeyCount columns are the grouping key.
+type Aggregate struct {
+	Input    Step
+	KeyCount int
+	Calls    []AggregateCall
+	Window   *WindowSpec
+	// FromTable marks a table input: an update first undoes the key's
+	// previous row.
+	FromTable bool
+	// Final suppresses results until their window closes (EMIT FINAL).
+	Final bool
+	// Store names the state store (and its changelog topic).
+	Store string
+	// Out is key columns, then WINDOWSTART and WINDOWEND for windowed
+	// aggregations, then one column per call.
+	Out *types.Schema
+}
+
+func (s *Repartition) Kind() string { return "repartition/v1" }
+func (s *Aggregate) Kind() string   { return "aggregate/v1" }
+
+func (s *Repartition) Inputs() []Step { return []Step{s.Input} }
+func (s *Aggregate) Inputs() []Step   { return []Step{s.Input} }
+
+func (s *Repartition) Schema() *types.Schema { return s.Input.Schema() }
+func (s *Aggregate) Schema() *types.Schema   { return s.Out }
