@@ -204,6 +204,14 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		}
 	}
 	if len(agg.Calls) == 0 {
+		// A call to an unknown function is the better message.
+		for _, it := range q.Select {
+			if it.Expr != nil {
+				if _, err := (&binder{fns: b.fns, cat: b.cat}).bind(it.Expr, gsc); err != nil {
+					return nil, err
+				}
+			}
+		}
 		return nil, plain("GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
 	}
 	agg.Out = out

@@ -33,9 +33,6 @@ func (n *namer) nameFor(a ast.Expr, e expr.Expr) string {
 	case *ast.Dereference:
 		return a.Field
 	}
-	if c, ok := e.(*expr.Column); ok {
-		return c.Name
-	}
 	return n.generated()
 }
 

@@ -179,7 +179,12 @@ func (r *persistent) task(ctx context.Context, partition int32) (*task, error) {
 	t = &task{partition: partition, changelogNext: map[string]int64{}, inputs: map[string]map[int32]int64{}}
 	dir := filepath.Join(r.cfg.StateDir, strconv.Itoa(int(partition)))
 	st, err := state.OpenTask(dir, state.WithLogger(r.log), state.WithChangelog(func(store string, key, value []byte) {
-		r.changelogs.Produce(ctx, &kgo.Record{Topic: r.cfg.ChangelogTopic(store), Partition: partition, Key: key, Value: value},
+		// The store reuses its buffers: the asynchronous produce needs copies.
+		rec := &kgo.Record{Topic: r.cfg.ChangelogTopic(store), Partition: partition, Key: append([]byte(nil), key...)}
+		if value != nil {
+			rec.Value = append([]byte(nil), value...)
+		}
+		r.changelogs.Produce(ctx, rec,
 			func(rec *kgo.Record, err error) {
 				if err != nil {
 					r.em.fail(fmt.Errorf("writing changelog %s: %w", rec.Topic, err))

@@ -462,8 +462,11 @@ type rowCodec struct {
 }
 
 func newRowCodec(cols []types.Column) (*rowCodec, error) {
-	wrap := true
-	props := serde.Props{WrapSingleValue: &wrap}
+	var props serde.Props
+	if len(cols) == 1 {
+		wrap := true
+		props.WrapSingleValue = &wrap
+	}
 	plain := make([]types.Column, len(cols))
 	for i, c := range cols {
 		c.Namespace = types.NsValue
