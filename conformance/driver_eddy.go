@@ -207,15 +207,25 @@ type logEmitter struct {
 	log      *topicLog
 	topo     *ops.Topology
 	internal map[string]bool
+	depth    int
 }
+
+// maxInternalDepth bounds how deep internal records may feed each other;
+// a plan that loops must fail the case, not overflow the stack.
+const maxInternalDepth = 64
 
 func (e *logEmitter) Emit(ctx context.Context, r *ops.Raw) error {
 	cp := *r
 	e.log.add(&cp)
-	if e.internal[r.Topic] {
-		return e.topo.Process(ctx, &cp)
+	if !e.internal[r.Topic] {
+		return nil
 	}
-	return nil
+	if e.depth >= maxInternalDepth {
+		return fmt.Errorf("internal topic %s feeds itself", r.Topic)
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	return e.topo.Process(ctx, &cp)
 }
 
 // sourceFor finds the source that describes a topic's records: a sink

@@ -52,10 +52,13 @@ func (p *Planner) hasAggregate(e ast.Expr) bool {
 // and HAVING over the rows of in.
 func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *catalog.Source, quals, hidden map[string]bool, sinkName string) (*aggregation, error) {
 	if len(q.GroupBy) == 0 {
+		if bad := p.nonAggregateItems(q); len(bad) > 0 {
+			return nil, plain("Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the column(s) to the GROUP BY or remove them from the SELECT.", strings.Join(bad, ", "))
+		}
 		var calls []string
 		for _, it := range q.Select {
 			if it.Expr != nil && p.hasAggregate(it.Expr) {
-				calls = append(calls, strings.ToUpper(exprText(it.Expr)))
+				calls = append(calls, strings.ToUpper(countStarText(it.Expr)))
 			}
 		}
 		kind := "CREATE TABLE AS SELECT"
@@ -63,6 +66,9 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 			kind = "SELECT"
 		}
 		return nil, plain("%s statement does not support aggregate function [%s] without a GROUP BY clause.", kind, strings.Join(calls, ", "))
+	}
+	if src.ValueFormat.Name == "KAFKA" {
+		return nil, plain("Source(s) %s are using the 'KAFKA' value format. This format does not yet support GROUP BY.", src.Name)
 	}
 	for _, g := range q.GroupBy {
 		var bad string
@@ -83,17 +89,28 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		if err != nil {
 			return nil, err
 		}
+		for j := 0; j < i; j++ {
+			if groups[j].String() == e.String() {
+				return nil, plain("Duplicate GROUP BY expression: %s", exprText(g))
+			}
+		}
 		groups[i] = e
 	}
 	if src.Window != nil {
 		return nil, plain("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 	}
-	// Key column names: a grouping column keeps its name; an expression
-	// takes the alias the projection gives it, else a generated name.
-	names := newNamer(inSchema)
-	for _, it := range q.Select {
-		if it.HasAlias {
-			names.taken[it.Alias] = true
+	// Key column names: a grouping expression the projection selects takes
+	// that item's name (its alias, column or field name, else the
+	// KSQL_COL_n the projection generates); others keep their column name
+	// or get the next generated name.
+	itemNames, names := selectNames(q, inSchema)
+	itemExprs := make([]string, len(q.Select))
+	for i, it := range q.Select {
+		if it.Expr == nil {
+			continue
+		}
+		if e, err := (&binder{fns: b.fns, cat: b.cat, join: b.join}).bind(it.Expr, gsc); err == nil {
+			itemExprs[i] = e.String()
 		}
 	}
 	keyCols := make([]types.Column, len(groups))
@@ -101,20 +118,20 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 	for i, g := range groups {
 		keyNames[i] = g.String()
 		name := ""
-		if _, ok := q.GroupBy[i].(*ast.ColumnRef); ok {
-			name = q.GroupBy[i].(*ast.ColumnRef).Name
-		} else {
-			for _, it := range q.Select {
-				if it.Expr == nil || !it.HasAlias {
-					continue
-				}
-				if e, err := (&binder{fns: b.fns, cat: b.cat}).bind(it.Expr, gsc); err == nil && e.String() == g.String() {
-					name = it.Alias
-					break
-				}
+		for j, s := range itemExprs {
+			if s != "" && s == g.String() {
+				name = itemNames[j]
+				break
 			}
-			if name == "" {
-				name = names.nameFor(q.GroupBy[i], g)
+		}
+		if name == "" {
+			switch a := q.GroupBy[i].(type) {
+			case *ast.ColumnRef:
+				name = a.Name
+			case *ast.Dereference:
+				name = a.Field
+			default:
+				name = names.generated()
 			}
 		}
 		if containsMap(g.Type()) {
@@ -207,7 +224,7 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		// A call to an unknown function is the better message.
 		for _, it := range q.Select {
 			if it.Expr != nil {
-				if _, err := (&binder{fns: b.fns, cat: b.cat}).bind(it.Expr, gsc); err != nil {
+				if _, err := (&binder{fns: b.fns, cat: b.cat, join: b.join}).bind(it.Expr, gsc); err != nil {
 					return nil, err
 				}
 			}
@@ -227,12 +244,13 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 				i += 2
 			}
 			c := out.Columns[i]
-			return &expr.Column{Index: i, Name: c.Name, T: c.Type}, true, nil
+			// Named as the call, so messages quote the SQL (SUM(VALUE)).
+			return &expr.Column{Index: i, Name: sqlText(fc), T: c.Type}, true, nil
 		}
 		if p.hasAggregate(a) {
 			return nil, false, nil
 		}
-		e, err := (&binder{fns: b.fns, cat: b.cat}).bind(a, gsc)
+		e, err := (&binder{fns: b.fns, cat: b.cat, join: b.join}).bind(a, gsc)
 		if err != nil {
 			return nil, false, nil
 		}
@@ -242,9 +260,39 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 				return &expr.Column{Index: i, Name: c.Name, T: c.Type}, true, nil
 			}
 		}
+		if ref, ok := a.(*ast.ColumnRef); ok && !isPseudo(ref.Name) && out.Find(ref.Name) < 0 {
+			// A source column outside any aggregate call that is not
+			// grouped by.
+			return nil, true, &nonAggregateError{col: sqlText(ref), pos: ref.Position()}
+		}
 		return nil, false, nil
 	}
 	return &aggregation{step: agg, keyNames: keyNames, pre: pre}, nil
+}
+
+// nonAggregateItems lists the SELECT items of a query without GROUP BY
+// that read columns outside any aggregate call.
+func (p *Planner) nonAggregateItems(q *ast.Query) []string {
+	var bad []string
+	for _, it := range q.Select {
+		if it.Star {
+			bad = append(bad, "*")
+			continue
+		}
+		if p.hasAggregate(it.Expr) {
+			continue
+		}
+		reads := false
+		walkExpr(it.Expr, func(n ast.Expr) {
+			if _, ok := n.(*ast.ColumnRef); ok {
+				reads = true
+			}
+		})
+		if reads {
+			bad = append(bad, sqlText(it.Expr))
+		}
+	}
+	return bad
 }
 
 // bindAggregateCall binds one aggregate call's arguments and resolves it;

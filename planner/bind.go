@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,9 @@ type binder struct {
 	fns     Functions
 	cat     *catalog.Catalog
 	lambdas []lambdaFrame
+	// join marks the planning of a join, whose columns are named
+	// <ALIAS>_<COLUMN>.
+	join bool
 }
 
 func (b *binder) bind(e ast.Expr, sc *scope) (expr.Expr, error) {
@@ -263,6 +267,9 @@ func (b *binder) bindColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) {
 		if !sc.qualifiers[e.Qualifier] {
 			return nil, errorf(e.Position(), "'%s' is not a valid stream/table name or alias.", e.Qualifier)
 		}
+	}
+	if b.join {
+		return b.bindJoinColumn(e, sc)
 	}
 	if (e.Name == types.WindowStart || e.Name == types.WindowEnd) && sc.clause != "SELECT" && sc.clause != "HAVING" {
 		return nil, errorf(e.Position(), "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", e.Name)
@@ -585,4 +592,47 @@ func (b *binder) bindCase(e *ast.Case, sc *scope) (expr.Expr, error) {
 		out.Else = bound[len(bound)-1]
 	}
 	return out, nil
+}
+
+// bindJoinColumn resolves a column of a join: Q.NAME is column Q_NAME; an
+// unqualified name must belong to exactly one source (or be a column of
+// the join itself, such as ROWTIME or a synthetic key).
+func (b *binder) bindJoinColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) {
+	col := func(i int) expr.Expr {
+		c := sc.schema.Columns[i]
+		return &expr.Column{Index: i, Name: c.Name, T: c.Type}
+	}
+	if e.Qualifier != "" {
+		if !sc.qualifiers[e.Qualifier] {
+			return nil, errorf(e.Position(), "'%s' is not a valid stream/table name or alias.", e.Qualifier)
+		}
+		if i := sc.schema.Find(e.Qualifier + "_" + e.Name); i >= 0 {
+			return col(i), nil
+		}
+		if isPseudo(e.Name) {
+			if i := sc.schema.Find(e.Name); i >= 0 {
+				return col(i), nil
+			}
+		}
+		return nil, errorf(e.Position(), "%s column '%s.%s' cannot be resolved.", sc.clause, e.Qualifier, e.Name)
+	}
+	if i := sc.schema.Find(e.Name); i >= 0 {
+		return col(i), nil
+	}
+	var found []int
+	var owners []string
+	for q := range sc.qualifiers {
+		if i := sc.schema.Find(q + "_" + e.Name); i >= 0 {
+			found = append(found, i)
+			owners = append(owners, q+"."+e.Name)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return col(found[0]), nil
+	case 0:
+		return nil, errorf(e.Position(), "%s column '%s' cannot be resolved.", sc.clause, e.Name)
+	}
+	sort.Strings(owners)
+	return nil, errorf(e.Position(), "Column '%s' is ambiguous. Could be any of: %s", e.Name, strings.Join(owners, ", "))
 }

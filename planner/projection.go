@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -29,6 +30,10 @@ func newNamer(in *types.Schema) *namer {
 func (n *namer) nameFor(a ast.Expr, e expr.Expr) string {
 	switch a := a.(type) {
 	case *ast.ColumnRef:
+		// In a join, T.ID names its column T_ID.
+		if c, ok := e.(*expr.Column); ok && a.Qualifier != "" && c.Name == a.Qualifier+"_"+a.Name {
+			return c.Name
+		}
 		return a.Name
 	case *ast.Dereference:
 		return a.Field
@@ -64,6 +69,9 @@ type projectionOpts struct {
 	keyWhat string
 	// keyNames are the key columns as the user wrote them, for errors.
 	keyNames []string
+	// keyEquiv are value columns equal to the key (a join's other key):
+	// selecting one of them selects the key.
+	keyEquiv map[string]bool
 	table    bool
 }
 
@@ -77,14 +85,45 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			names.taken[it.Alias] = true
 		}
 	}
+	// An aggregation names its items against the rows it aggregates, as
+	// planAggregate did for the key columns, and its star selects those
+	// rows' columns (which must be grouped by).
+	var aggNames []string
+	var aggIn *types.Schema
+	if opts.pre != nil {
+		if s, ok := aggregateInput(in); ok {
+			aggIn = s
+			aggNames, _ = selectNames(q, s)
+		}
+	}
 	var items []projItem
-	for _, it := range q.Select {
+	var nonAgg []string
+	for qi, it := range q.Select {
+		if it.Star && aggIn != nil && !b.join {
+			for _, c := range aggIn.Columns {
+				if isPseudo(c.Name) {
+					continue
+				}
+				ref := &ast.ColumnRef{Base: ast.Base{P: it.Position()}, Name: c.Name}
+				e, err := b.bind(ref, sc)
+				if err != nil {
+					var na *nonAggregateError
+					if errors.As(err, &na) {
+						nonAgg = append(nonAgg, c.Name)
+						continue
+					}
+					return nil, err
+				}
+				items = append(items, projItem{expr: e, name: c.Name, pos: it.Position()})
+			}
+			continue
+		}
 		if it.Star {
 			if it.StarOf != "" && !quals[it.StarOf] {
 				return nil, errorf(it.Position(), "'%s' is not a valid stream/table name or alias.", it.StarOf)
 			}
 			for i, c := range schema.Columns {
-				if isPseudo(c.Name) {
+				if isPseudo(c.Name) || (b.join && it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")) {
 					continue
 				}
 				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
@@ -96,16 +135,29 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 		}
 		e, err := b.bind(it.Expr, sc)
 		if err != nil {
+			var na *nonAggregateError
+			if errors.As(err, &na) {
+				nonAgg = append(nonAgg, sqlText(it.Expr))
+				continue
+			}
 			if pe, ok := err.(*Error); ok && opts.pre != nil && !p.hasAggregate(it.Expr) && strings.HasSuffix(pe.Msg, "cannot be resolved.") {
-				return nil, plain("Non-aggregate SELECT expression(s) not part of GROUP BY: %s", exprText(it.Expr))
+				nonAgg = append(nonAgg, sqlText(it.Expr))
+				continue
 			}
 			return nil, err
 		}
 		name := it.Alias
 		if !it.HasAlias {
-			name = names.nameFor(it.Expr, e)
+			if qi < len(aggNames) && aggNames[qi] != "" {
+				name = aggNames[qi]
+			} else {
+				name = names.nameFor(it.Expr, e)
+			}
 		}
 		items = append(items, projItem{expr: e, name: name, aliased: it.HasAlias, pos: it.Position()})
+	}
+	if len(nonAgg) > 0 {
+		return nil, plain("Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the column(s) to the GROUP BY or remove them from the SELECT.", strings.Join(nonAgg, ", "))
 	}
 	persistent := sinkName != ""
 	if persistent {
@@ -128,8 +180,14 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	}
 	for ii, it := range items {
 		if c, ok := it.expr.(*expr.Column); ok {
-			if _, seen := keyItem[c.Index]; !seen && schema.Columns[c.Index].Namespace == types.NsKey {
-				keyItem[c.Index] = ii
+			idx := c.Index
+			if opts.keyEquiv[c.Name] && len(keyIdx) == 1 {
+				idx = keyIdx[0]
+			}
+			if first, seen := keyItem[idx]; !seen && schema.Columns[idx].Namespace == types.NsKey {
+				keyItem[idx] = ii
+			} else if seen && opts.pre != nil && persistent {
+				return nil, plain("The projection contains a key column more than once: %s and %s.", types.QuoteIdent(items[first].name), types.QuoteIdent(it.name))
 			}
 		}
 	}
@@ -195,6 +253,14 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 }
 
 func missingKeyError(sink string, missing []string, what string) error {
+	if what == "join expression" && len(missing) == 1 {
+		first := strings.SplitN(strings.SplitN(missing[0], " or ", 2)[0], ", ", 2)[0]
+		plural := ""
+		if strings.Contains(missing[0], " or ") {
+			plural = "s"
+		}
+		return plain("The query used to build `%s` must include the join expression%s %s in its projection (eg, SELECT %s...).", sink, plural, missing[0], first)
+	}
 	if len(missing) == 1 {
 		return plain("The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sink, what, missing[0], missing[0])
 	}

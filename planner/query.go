@@ -64,6 +64,7 @@ func (p *Planner) Query(q *ast.Query) (*QueryPlan, error) {
 		return nil, err
 	}
 	qp.Root = &physical.Transient{Input: qp.Root, Limit: qp.Limit}
+	uniqueNames(qp.Root)
 	return qp, nil
 }
 
@@ -131,6 +132,7 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 		return nil, err
 	}
 	qp.Root = sinkStep(qp.Root, sink)
+	uniqueNames(qp.Root)
 	return &PersistentPlan{QueryPlan: *qp, Sink: sink, Create: true}, nil
 }
 
@@ -167,6 +169,7 @@ func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
 		return nil, plain("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", qp.Output, target.Schema)
 	}
 	qp.Root = sinkStep(qp.Root, target)
+	uniqueNames(qp.Root)
 	return &PersistentPlan{QueryPlan: *qp, Sink: target}, nil
 }
 
@@ -199,35 +202,53 @@ func (p *Planner) primarySource(q *ast.Query) *catalog.Source {
 // planSelect plans the body of a SELECT. sinkName is empty for push and
 // pull queries; for persistent queries it drives the key checks.
 func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) {
-	tbl, ok := q.From.(*ast.Table)
-	if !ok {
-		return nil, errorf(q.From.Position(), "JOIN is not supported yet")
-	}
-	src, ok := p.cat.Source(tbl.Name)
-	if !ok {
-		return nil, errorf(tbl.Position(), "%s does not exist.", tbl.Name)
-	}
-	qp := &QueryPlan{Sources: []string{src.Name}, Table: src.Kind == catalog.Table, Window: src.Window}
-	if q.Limit != nil {
-		qp.Limit = *q.Limit
-	}
-	if sinkName == "" && src.Kind == catalog.Table && q.Emit == ast.EmitNone {
-		qp.Pull = true
-	}
 	if sinkName != "" && q.Limit != nil {
 		return nil, errorf(q.Position(), "CREATE ... AS SELECT statements do not support LIMIT clause.")
 	}
-	quals := map[string]bool{src.Name: true}
-	if tbl.Alias != "" {
-		quals = map[string]bool{tbl.Alias: true}
+	var src *catalog.Source
+	var step physical.Step
+	var quals map[string]bool
+	b := &binder{fns: p.fns, cat: p.cat}
+	qp := &QueryPlan{}
+	var keyEquiv map[string]bool
+	var joinTexts []string
+	if tbl, ok := q.From.(*ast.Table); ok {
+		var found bool
+		if src, found = p.cat.Source(tbl.Name); !found {
+			return nil, errorf(tbl.Position(), "%s does not exist.", tbl.Name)
+		}
+		qp.Sources, qp.Table, qp.Window = []string{src.Name}, src.Kind == catalog.Table, src.Window
+		quals = map[string]bool{src.Name: true}
+		if tbl.Alias != "" {
+			quals = map[string]bool{tbl.Alias: true}
+		}
+		step = &physical.Source{
+			SourceName: src.Name, Topic: src.Topic, Table: src.Kind == catalog.Table, KeyFormat: src.KeyFormat,
+			ValueFormat: src.ValueFormat, Physical: src.Schema, Timestamp: src.Timestamp, Window: src.Window,
+			Out: sourceSchema(src),
+		}
+	} else {
+		b.join = true
+		rel, err := p.planRelation(b, q.From)
+		if err != nil {
+			return nil, err
+		}
+		step, quals, keyEquiv, joinTexts = rel.step, joinQualifiers(rel.aliases), rel.keyEquiv, rel.keyTexts
+		qp.Sources, qp.Table, qp.Window = rel.sources, rel.table, rel.window
+		kind := catalog.Stream
+		if rel.table {
+			kind = catalog.Table
+		}
+		// Aggregations over a join see it as a source of this kind.
+		src = &catalog.Source{Name: strings.Join(rel.sources, "_"), Kind: kind, Window: rel.window}
+	}
+	if q.Limit != nil {
+		qp.Limit = *q.Limit
+	}
+	if sinkName == "" && src.Kind == catalog.Table && q.Emit == ast.EmitNone && !b.join {
+		qp.Pull = true
 	}
 	isTable := src.Kind == catalog.Table
-	var step physical.Step = &physical.Source{
-		SourceName: src.Name, Topic: src.Topic, Table: isTable, KeyFormat: src.KeyFormat,
-		ValueFormat: src.ValueFormat, Physical: src.Schema, Timestamp: src.Timestamp, Window: src.Window,
-		Out: sourceSchema(src),
-	}
-	b := &binder{fns: p.fns, cat: p.cat}
 	hidden := map[string]bool{}
 	if src.Window == nil {
 		hidden[types.WindowStart], hidden[types.WindowEnd] = true, true
@@ -294,7 +315,15 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 			subst[e.String()] = i
 		}
 	}
-	opts := projectionOpts{keyWhat: "key column", table: isTable}
+	opts := projectionOpts{keyWhat: "key column", table: isTable, keyEquiv: keyEquiv}
+	if b.join {
+		opts.keyWhat = "join expression"
+		if len(joinTexts) > 1 {
+			opts.keyNames = []string{strings.Join(joinTexts[:len(joinTexts)-1], ", ") + " or " + joinTexts[len(joinTexts)-1]}
+		} else {
+			opts.keyNames = joinTexts
+		}
+	}
 	if subst != nil {
 		opts.keyWhat = "partitioning expression"
 	}

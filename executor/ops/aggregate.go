@@ -126,12 +126,30 @@ func (a *aggregate) initial() accs {
 	return st
 }
 
-// fold adds (or, for undo, removes) a row to st.
+// fold adds (or, for undo, removes) a row to st. A table update that kept
+// its grouping key carries the previous row in Old: it is taken out first.
 func (a *aggregate) fold(st accs, r *Record) (accs, error) {
+	if r.Old != nil && !r.Undo {
+		var err error
+		if st, err = a.foldRow(st, r.Old, true); err != nil {
+			return st, err
+		}
+	}
+	st, err := a.foldRow(st, r.Row, r.Undo)
+	if err != nil {
+		return st, err
+	}
+	if r.Timestamp > st.ts {
+		st.ts = r.Timestamp
+	}
+	return st, nil
+}
+
+func (a *aggregate) foldRow(st accs, row []any, undo bool) (accs, error) {
 	for i, ag := range a.aggs {
 		args := make([]any, len(a.args[i]))
 		for j, ev := range a.args[i] {
-			v, err := ev(r.Row)
+			v, err := ev(row)
 			if err != nil {
 				return st, fmt.Errorf("evaluating %s argument: %w", a.step.Calls[i].Name, err)
 			}
@@ -139,7 +157,7 @@ func (a *aggregate) fold(st accs, r *Record) (accs, error) {
 		}
 		var err error
 		var v any
-		if r.Undo {
+		if undo {
 			v, err = ag.Undo(st.vals[i], args)
 		} else {
 			v, err = ag.Add(st.vals[i], args)
@@ -148,9 +166,6 @@ func (a *aggregate) fold(st accs, r *Record) (accs, error) {
 			return st, fmt.Errorf("%s: %w", a.step.Calls[i].Name, err)
 		}
 		st.vals[i] = v
-	}
-	if r.Timestamp > st.ts {
-		st.ts = r.Timestamp
 	}
 	return st, nil
 }
@@ -180,7 +195,8 @@ func (a *aggregate) Process(ctx context.Context, r *Record) error {
 	}
 	key := r.Row[:a.step.KeyCount]
 	for _, k := range key {
-		if k == nil && a.step.KeyCount == 1 {
+		// As in ksqlDB, a row with any NULL grouping value is excluded.
+		if k == nil {
 			a.policy.logger().Warn("record with null grouping key skipped", "store", a.step.Store)
 			return nil
 		}

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 
 	"github.com/eddysql/eddy/planner/physical"
@@ -11,6 +12,12 @@ import (
 // contribution out of an aggregation (Kafka Streams sends old and new
 // values of a table change through its repartition topic the same way).
 const undoHeader = "eddy.undo"
+
+// oldHeader carries the previous value of a table row whose grouping key
+// did not change: the aggregation takes the old row out and adds the new
+// one as one update, so it emits once (Kafka Streams does the same since
+// KIP-904).
+const oldHeader = "eddy.old"
 
 // repartitionSink writes rows to the internal topic; repartitionSource
 // reads them back in whichever task owns the topic partition.
@@ -42,7 +49,7 @@ func newRepartition(step *physical.Repartition, topic string, emitter Emitter) (
 	return sink, &repartitionSource{keys: keys, values: values, nKey: nKey, width: len(cols)}, nil
 }
 
-func (s *repartitionSink) write(ctx context.Context, row []any, r *Record, undo, tombstone bool) error {
+func (s *repartitionSink) write(ctx context.Context, row, old []any, r *Record, undo, tombstone bool) error {
 	k, err := s.keys.encode(row[:s.nKey])
 	if err != nil {
 		return err
@@ -56,19 +63,45 @@ func (s *repartitionSink) write(ctx context.Context, row []any, r *Record, undo,
 	if undo {
 		raw.Headers = []Header{{Key: undoHeader, Value: []byte{1}}}
 	}
+	if old != nil {
+		v, err := s.values.encode(old[s.nKey:])
+		if err != nil {
+			return err
+		}
+		raw.Headers = append(raw.Headers, Header{Key: oldHeader, Value: v})
+	}
 	return s.emitter.Emit(ctx, raw)
 }
 
 func (s *repartitionSink) Process(ctx context.Context, r *Record) error {
+	if r.Old != nil && !r.Tombstone && !r.Undo && s.sameKey(r.Old[:s.nKey], r.Row[:s.nKey]) {
+		return s.write(ctx, r.Row, r.Old, r, false, false)
+	}
 	if r.Old != nil {
-		if err := s.write(ctx, r.Old, r, true, false); err != nil {
+		if err := s.write(ctx, r.Old, nil, r, true, false); err != nil {
 			return err
 		}
 	}
 	if r.Tombstone && r.Old != nil {
 		return nil
 	}
-	return s.write(ctx, r.Row, r, r.Undo, r.Tombstone)
+	return s.write(ctx, r.Row, nil, r, r.Undo, r.Tombstone)
+}
+
+// sameKey tells whether two grouping keys encode alike (NULLs never match:
+// rows with a NULL grouping value are not aggregated).
+func (s *repartitionSink) sameKey(a, b []any) bool {
+	for i := range a {
+		if a[i] == nil || b[i] == nil {
+			return false
+		}
+	}
+	ka, err := s.keys.encode(a)
+	if err != nil {
+		return false
+	}
+	kb, err := s.keys.encode(b)
+	return err == nil && bytes.Equal(ka, kb)
 }
 
 type repartitionSource struct {
@@ -95,8 +128,17 @@ func (s *repartitionSource) ProcessRaw(ctx context.Context, raw *Raw) error {
 		copy(row[s.nKey:], v)
 	}
 	for _, h := range raw.Headers {
-		if h.Key == undoHeader {
+		switch h.Key {
+		case undoHeader:
 			rec.Undo = true
+		case oldHeader:
+			v, err := s.values.decode(h.Value)
+			if err != nil {
+				return err
+			}
+			rec.Old = make([]any, s.width)
+			copy(rec.Old, k)
+			copy(rec.Old[s.nKey:], v)
 		}
 	}
 	return s.next.Process(ctx, rec)

@@ -139,6 +139,21 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 			return nil, err
 		}
 		op = &selectKey{keys: keys, from: s.ValueFrom, next: next, policy: env.Policy}
+	case *physical.Join:
+		if env.Stores == nil {
+			return nil, fmt.Errorf("join needs a state directory")
+		}
+		j, err := newJoin(s, func(name string) (Store, error) { return t.openStore(env, name) }, next, env.Policy)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.build(s.Left, env, joinPort{j: j, side: 0}); err != nil {
+			return nil, err
+		}
+		if _, err := t.build(s.Right, env, joinPort{j: j, side: 1}); err != nil {
+			return nil, err
+		}
+		return joinPort{j: j}, nil
 	case *physical.Sink:
 		if env.Emitter == nil {
 			return nil, fmt.Errorf("sink %s without an emitter", s.SinkName)

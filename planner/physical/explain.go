@@ -51,6 +51,8 @@ func detail(s Step) string {
 			w = fmt.Sprintf(" window: %s size=%d advance=%d grace=%d", s.Window.Kind, s.Window.Size, s.Window.Advance, s.Window.Grace)
 		}
 		return "aggregates: " + strings.Join(parts, ", ") + w
+	case *Join:
+		return fmt.Sprintf("%s %s JOIN", s.Sides, s.Type)
 	case *Transient:
 		if s.Limit > 0 {
 			return fmt.Sprintf("limit: %d", s.Limit)

@@ -62,3 +62,30 @@ func (s *Aggregate) Inputs() []Step   { return []Step{s.Input} }
 
 func (s *Repartition) Schema() *types.Schema { return s.Input.Schema() }
 func (s *Aggregate) Schema() *types.Schema   { return s.Out }
+
+// Join joins two keyed inputs on their key. Out is the key column, the
+// left input's other columns, the right input's columns, then ROWTIME,
+// ROWPARTITION and ROWOFFSET of the joined row.
+type Join struct {
+	Left, Right Step
+	// Sides is STREAM_STREAM, STREAM_TABLE or TABLE_TABLE.
+	Sides string
+	// Type is INNER, LEFT, RIGHT or FULL.
+	Type string
+	// Before and After bound a stream-stream join: a right row joins a
+	// left row when left.ts - Before <= right.ts <= left.ts + After.
+	Before, After int64
+	// Grace, when set, delays outer results until the window closes
+	// (Kafka Streams' spurious-result-free join); nil emits eagerly.
+	Grace *int64
+	// LeftStore and RightStore name the join's state stores.
+	LeftStore, RightStore string
+	// LeftValues and RightValues pick the input columns copied into Out
+	// after the key.
+	LeftValues, RightValues []int
+	Out                     *types.Schema
+}
+
+func (s *Join) Kind() string          { return "join/v1" }
+func (s *Join) Inputs() []Step        { return []Step{s.Left, s.Right} }
+func (s *Join) Schema() *types.Schema { return s.Out }

@@ -8,13 +8,13 @@ import (
 
 func TestAPI(t *testing.T) {
 	names := Names()
-	want := []string{"AVG", "COLLECT_LIST", "COLLECT_SET", "CORRELATION", "COUNT", "COUNT_DISTINCT", "EARLIEST_BY_OFFSET",
+	want := []string{"ATTR", "AVG", "COLLECT_LIST", "COLLECT_SET", "CORRELATION", "COUNT", "COUNT_DISTINCT", "EARLIEST_BY_OFFSET",
 		"HISTOGRAM", "LATEST_BY_OFFSET", "MAX", "MIN", "STDDEV_POP", "STDDEV_SAMP", "STDDEV_SAMPLE", "SUM", "SUM_LIST",
 		"TOPK", "TOPKDISTINCT"}
 	if sig(toAny(names)) != sig(toAny(want)) {
 		t.Fatalf("Names() = %v", names)
 	}
-	undo := map[string]bool{"AVG": true, "COLLECT_LIST": true, "CORRELATION": true, "COUNT": true, "HISTOGRAM": true,
+	undo := map[string]bool{"ATTR": true, "AVG": true, "COLLECT_LIST": true, "CORRELATION": true, "COUNT": true, "HISTOGRAM": true,
 		"STDDEV_POP": true, "STDDEV_SAMP": true, "STDDEV_SAMPLE": true, "SUM": true, "SUM_LIST": true}
 	for _, n := range names {
 		if CanUndo(n) != undo[n] {

@@ -1,0 +1,348 @@
+package ops
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/eddysql/eddy/executor/state"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// join joins two keyed inputs. Stream sides keep their rows in window
+// stores (key, time, sequence); table sides keep the latest row per key.
+// Stored values are the row's timestamp followed by the encoded row.
+type join struct {
+	step       *physical.Join
+	stores     [2]Store
+	keys       [2]*rowCodec
+	rows       [2]*rowCodec
+	widths     [2]int
+	next       Operator
+	policy     ErrorPolicy
+	seq        uint64
+	streamTime int64
+	unmatched  map[string]pendingOuter // outer rows awaiting window close (with GRACE)
+}
+
+type pendingOuter struct {
+	side    int
+	row     []any
+	ts      int64
+	closeAt int64
+}
+
+// joinPort feeds one side of a join.
+type joinPort struct {
+	j    *join
+	side int
+}
+
+func (p joinPort) Process(ctx context.Context, r *Record) error { return p.j.process(ctx, p.side, r) }
+
+func newJoin(step *physical.Join, stores func(string) (Store, error), next Operator, policy ErrorPolicy) (*join, error) {
+	j := &join{step: step, next: next, policy: policy, streamTime: math.MinInt64, unmatched: map[string]pendingOuter{}}
+	for side, in := range []physical.Step{step.Left, step.Right} {
+		cols := in.Schema().Columns
+		// Both sides must encode equal keys to equal bytes: the key
+		// column's name differs per side, so it is dropped.
+		keyCol := cols[0]
+		keyCol.Name = "K"
+		k, err := newRowCodec([]types.Column{keyCol})
+		if err != nil {
+			return nil, err
+		}
+		rc, err := newRowCodec(cols)
+		if err != nil {
+			return nil, err
+		}
+		j.keys[side], j.rows[side], j.widths[side] = k, rc, len(cols)
+	}
+	var err error
+	if j.stores[0], err = stores(step.LeftStore); err != nil {
+		return nil, err
+	}
+	if j.stores[1], err = stores(step.RightStore); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *join) isStream(side int) bool {
+	switch j.step.Sides {
+	case "STREAM_STREAM":
+		return true
+	case "STREAM_TABLE":
+		return side == 0
+	}
+	return false
+}
+
+func (j *join) encodeRow(side int, ts int64, row []any) ([]byte, error) {
+	b, err := j.rows[side].encode(row)
+	if err != nil {
+		return nil, err
+	}
+	return append(binary.BigEndian.AppendUint64(nil, uint64(ts)), b...), nil
+}
+
+func (j *join) decodeRow(side int, v []byte) (int64, []any, error) {
+	if len(v) < 8 {
+		return 0, nil, errors.New("corrupt join state")
+	}
+	row, err := j.rows[side].decode(v[8:])
+	return int64(binary.BigEndian.Uint64(v)), row, err
+}
+
+func (j *join) process(ctx context.Context, side int, r *Record) error {
+	key := r.Row[0]
+	if key == nil {
+		return nil // null keys never join
+	}
+	kb, err := j.keys[side].encode(r.Row[:1])
+	if err != nil {
+		return err
+	}
+	if r.Timestamp > j.streamTime {
+		j.streamTime = r.Timestamp
+	}
+	switch j.step.Sides {
+	case "STREAM_STREAM":
+		err = j.streamStream(ctx, side, r, kb)
+	case "STREAM_TABLE":
+		err = j.streamTable(ctx, side, r, kb)
+	default:
+		err = j.tableTable(ctx, side, r, kb)
+	}
+	if err != nil {
+		return err
+	}
+	return j.flushUnmatched(ctx)
+}
+
+// outer tells whether a side's unmatched rows are emitted.
+func (j *join) outer(side int) bool {
+	t := j.step.Type
+	return t == "FULL" || (side == 0 && t == "LEFT") || (side == 1 && t == "RIGHT")
+}
+
+func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte) error {
+	if r.Tombstone {
+		return nil
+	}
+	ts := r.Timestamp
+	if j.step.Grace != nil {
+		// Beyond the grace period a record can no longer join anything.
+		if ts+max(j.step.Before, j.step.After)+*j.step.Grace < j.streamTime {
+			return nil
+		}
+	}
+	j.seq++
+	sk := binary.BigEndian.AppendUint64(state.WindowKey(kb, ts), j.seq)
+	v, err := j.encodeRow(side, ts, r.Row)
+	if err != nil {
+		return err
+	}
+	if err := j.stores[side].Put(sk, v); err != nil {
+		return err
+	}
+	// The other side's rows within the window: for a left row at t, right
+	// rows in [t-before, t+after]; for a right row, left rows in
+	// [t-after, t+before].
+	lo, hi := ts-j.step.Before, ts+j.step.After
+	if side == 1 {
+		lo, hi = ts-j.step.After, ts+j.step.Before
+	}
+	other := 1 - side
+	from, to := state.WindowRange(kb, lo, hi)
+	type match struct {
+		ts  int64
+		row []any
+		sk  string
+	}
+	var matches []match
+	var derr error
+	err = j.stores[other].Range(from, to, func(k, v []byte) bool {
+		ots, row, err := j.decodeRow(other, v)
+		if err != nil {
+			derr = err
+			return false
+		}
+		matches = append(matches, match{ts: ots, row: row, sk: string(k)})
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if derr != nil {
+		return derr
+	}
+	for _, m := range matches {
+		delete(j.unmatched, pendingKey(other, m.sk))
+		l, rr := r.Row, m.row
+		if side == 1 {
+			l, rr = m.row, r.Row
+		}
+		if err := j.emit(ctx, l, rr, max(ts, m.ts), r); err != nil {
+			return err
+		}
+	}
+	if len(matches) > 0 || !j.outer(side) {
+		return nil
+	}
+	if j.step.Grace == nil {
+		// Without a grace period ksqlDB emits outer results eagerly.
+		l, rr := r.Row, []any(nil)
+		if side == 1 {
+			l, rr = nil, r.Row
+		}
+		return j.emit(ctx, l, rr, ts, r)
+	}
+	after := j.step.After
+	if side == 1 {
+		after = j.step.Before
+	}
+	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: ts + after + *j.step.Grace}
+	return nil
+}
+
+func pendingKey(side int, sk string) string { return fmt.Sprint(side) + sk }
+
+// flushUnmatched emits outer results whose window has closed.
+func (j *join) flushUnmatched(ctx context.Context) error {
+	if len(j.unmatched) == 0 {
+		return nil
+	}
+	var due []string
+	for k, p := range j.unmatched {
+		if p.closeAt < j.streamTime {
+			due = append(due, k)
+		}
+	}
+	sort.Slice(due, func(a, b int) bool {
+		x, y := j.unmatched[due[a]], j.unmatched[due[b]]
+		if x.ts != y.ts {
+			return x.ts < y.ts
+		}
+		return due[a] < due[b]
+	})
+	for _, k := range due {
+		p := j.unmatched[k]
+		delete(j.unmatched, k)
+		l, r := p.row, []any(nil)
+		if p.side == 1 {
+			l, r = nil, p.row
+		}
+		if err := j.emit(ctx, l, r, p.ts, &Record{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (j *join) lookup(side int, kb []byte) (int64, []any, bool, error) {
+	v, ok, err := j.stores[side].Get(kb)
+	if err != nil || !ok {
+		return 0, nil, false, err
+	}
+	ts, row, err := j.decodeRow(side, v)
+	return ts, row, err == nil, err
+}
+
+func (j *join) update(side int, r *Record, kb []byte) error {
+	if r.Tombstone {
+		return j.stores[side].Delete(kb)
+	}
+	v, err := j.encodeRow(side, r.Timestamp, r.Row)
+	if err != nil {
+		return err
+	}
+	return j.stores[side].Put(kb, v)
+}
+
+func (j *join) streamTable(ctx context.Context, side int, r *Record, kb []byte) error {
+	if side == 1 {
+		return j.update(1, r, kb)
+	}
+	if r.Tombstone {
+		return nil
+	}
+	_, right, found, err := j.lookup(1, kb)
+	if err != nil {
+		return err
+	}
+	if !found && j.step.Type != "LEFT" {
+		return nil
+	}
+	return j.emit(ctx, r.Row, right, r.Timestamp, r)
+}
+
+func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) error {
+	if err := j.update(side, r, kb); err != nil {
+		return err
+	}
+	other := 1 - side
+	ots, orow, found, err := j.lookup(other, kb)
+	if err != nil {
+		return err
+	}
+	var l, rr []any
+	if !r.Tombstone {
+		l = r.Row
+	}
+	if found {
+		rr = orow
+	}
+	if side == 1 {
+		l, rr = rr, l
+	}
+	ts := r.Timestamp
+	if found && ots > ts {
+		ts = ots
+	}
+	present := func(row []any, s int) bool { return row != nil && (j.outer(s) || j.step.Type == "FULL") }
+	emitRow := (l != nil && rr != nil) || present(l, 0) && j.outer(0) || present(rr, 1) && j.outer(1)
+	if emitRow {
+		return j.emit(ctx, l, rr, ts, r)
+	}
+	// The result for the key no longer exists (or never did): delete it.
+	tomb := &Record{Row: make([]any, len(j.step.Out.Columns)), Timestamp: ts, Tombstone: true, Partition: r.Partition, Offset: r.Offset}
+	tomb.Row[0] = r.Row[0]
+	return j.next.Process(ctx, tomb)
+}
+
+// emit builds the joined row: key, left values, right values, pseudo
+// columns.
+func (j *join) emit(ctx context.Context, l, r []any, ts int64, src *Record) error {
+	out := make([]any, 0, len(j.step.Out.Columns))
+	var key any
+	switch {
+	case l != nil && j.step.Type != "RIGHT":
+		key = l[0]
+	case r != nil:
+		key = r[0]
+	case l != nil:
+		key = l[0]
+	}
+	out = append(out, key)
+	for _, i := range j.step.LeftValues {
+		if l == nil {
+			out = append(out, nil)
+		} else {
+			out = append(out, l[i])
+		}
+	}
+	for _, i := range j.step.RightValues {
+		if r == nil {
+			out = append(out, nil)
+		} else {
+			out = append(out, r[i])
+		}
+	}
+	out = append(out, ts, src.Partition, src.Offset)
+	return j.next.Process(ctx, &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset})
+}

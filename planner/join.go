@@ -1,0 +1,330 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/expr"
+	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
+)
+
+// relation is a planned FROM item: its rows keyed by one key column, its
+// columns named <ALIAS>_<COLUMN> as ksqlDB names the columns of joins.
+type relation struct {
+	step    physical.Step
+	aliases []string
+	table   bool
+	sources []string
+	// keyEquiv are value columns known to equal the key (the other side
+	// of an inner join's condition): selecting one of them selects the key.
+	keyEquiv map[string]bool
+	window   *catalog.WindowInfo
+	// keyTexts are the join expressions as written, for error messages.
+	keyTexts []string
+}
+
+// joinQualifiers maps aliases to column prefixes.
+func joinQualifiers(aliases []string) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range aliases {
+		out[a] = true
+	}
+	return out
+}
+
+// planRelation plans a table or a join tree.
+func (p *Planner) planRelation(b *binder, rel ast.Relation) (*relation, error) {
+	switch r := rel.(type) {
+	case *ast.Table:
+		return p.planJoinLeaf(r)
+	case *ast.Join:
+		return p.planJoin(b, r)
+	}
+	return nil, errorf(rel.Position(), "unsupported FROM clause")
+}
+
+func (p *Planner) planJoinLeaf(t *ast.Table) (*relation, error) {
+	src, ok := p.cat.Source(t.Name)
+	if !ok {
+		return nil, errorf(t.Position(), "%s does not exist.", t.Name)
+	}
+	alias := t.Name
+	if t.Alias != "" {
+		alias = t.Alias
+	}
+	in := &physical.Source{
+		SourceName: src.Name, Topic: src.Topic, Table: src.Kind == catalog.Table, KeyFormat: src.KeyFormat,
+		ValueFormat: src.ValueFormat, Physical: src.Schema, Timestamp: src.Timestamp, Window: src.Window,
+		Out: sourceSchema(src),
+	}
+	// Rename every column to <ALIAS>_<NAME>; pseudo columns keep their
+	// names (the join computes its own).
+	out := &types.Schema{}
+	var exprs []expr.Expr
+	for i, c := range in.Out.Columns {
+		if isPseudo(c.Name) && c.Name != types.WindowStart && c.Name != types.WindowEnd {
+			continue
+		}
+		nc := c
+		nc.Name = alias + "_" + c.Name
+		if isPseudo(c.Name) {
+			nc.Namespace = types.NsValue
+		}
+		out.Columns = append(out.Columns, nc)
+		exprs = append(exprs, &expr.Column{Index: i, Name: c.Name, T: c.Type})
+	}
+	for i, c := range in.Out.Columns {
+		if c.Name == types.RowTime || c.Name == types.RowPartition || c.Name == types.RowOffset {
+			out.Columns = append(out.Columns, c)
+			exprs = append(exprs, &expr.Column{Index: i, Name: c.Name, T: c.Type})
+		}
+	}
+	step := &physical.Project{Input: in, Exprs: exprs, Out: out, Table: in.Table}
+	return &relation{step: step, aliases: []string{alias}, table: in.Table, sources: []string{src.Name}, window: src.Window}, nil
+}
+
+func joinTypeName(t ast.JoinType) string {
+	switch t {
+	case ast.JoinLeft:
+		return "LEFT"
+	case ast.JoinRight:
+		return "RIGHT"
+	case ast.JoinFull:
+		return "FULL"
+	}
+	return "INNER"
+}
+
+// planJoin plans left JOIN right ON a = b.
+func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
+	left, err := p.planRelation(b, j.Left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := p.planJoinLeaf(j.Right)
+	if err != nil {
+		return nil, err
+	}
+	cond, ok := j.On.(*ast.Binary)
+	if !ok || cond.Op != ast.OpEq {
+		return nil, errorf(j.On.Position(), "Unsupported join expression: only equality conditions (a = b) are supported.")
+	}
+	lsc := &scope{schema: left.step.Schema(), qualifiers: joinQualifiers(left.aliases), clause: "JOIN ON"}
+	rsc := &scope{schema: right.step.Schema(), qualifiers: joinQualifiers(right.aliases), clause: "JOIN ON"}
+	sideOf := func(e ast.Expr) (expr.Expr, int, error) {
+		if x, err := b.bind(e, lsc); err == nil {
+			return x, 0, nil
+		}
+		if x, err := b.bind(e, rsc); err == nil {
+			return x, 1, nil
+		}
+		// Report the first failure in ksqlDB's words.
+		both := &scope{schema: &types.Schema{Columns: append(append([]types.Column(nil), left.step.Schema().Columns...), right.step.Schema().Columns...)},
+			qualifiers: joinQualifiers(append(append([]string(nil), left.aliases...), right.aliases...)), clause: "JOIN ON"}
+		if _, err := b.bind(e, both); err != nil {
+			return nil, 0, err
+		}
+		return nil, 0, errorf(e.Position(), "Invalid comparison expression '%s' in join '(%s = %s)'. Each side of the join comparision must contain references from exactly one source.", exprText(e), exprText(cond.Left), exprText(cond.Right))
+	}
+	a, sa, err := sideOf(cond.Left)
+	if err != nil {
+		return nil, err
+	}
+	c, sc, err := sideOf(cond.Right)
+	if err != nil {
+		return nil, err
+	}
+	if sa == sc {
+		return nil, errorf(cond.Position(), "Each side of the join condition must reference a different source: %s = %s", exprText(cond.Left), exprText(cond.Right))
+	}
+	leftKey, rightKey := a, c
+	leftText, rightText := exprText(cond.Left), exprText(cond.Right)
+	if sa == 1 {
+		leftKey, rightKey = c, a
+		leftText, rightText = rightText, leftText
+	}
+	typ := joinTypeName(j.Type)
+	sides := "STREAM_STREAM"
+	switch {
+	case left.table && right.table:
+		sides = "TABLE_TABLE"
+	case !left.table && right.table:
+		sides = "STREAM_TABLE"
+	case left.table && !right.table:
+		return nil, errorf(j.Position(), "Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s JOIN %s.", strings.Join(left.aliases, ", "), joinTypeText(j.Type), right.aliases[0])
+	}
+	if sides == "STREAM_STREAM" && j.Within == nil {
+		return nil, errorf(j.Position(), "Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
+	}
+	if sides != "STREAM_STREAM" && j.Within != nil {
+		return nil, errorf(j.Within.Position(), "A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.")
+	}
+	if sides == "STREAM_TABLE" && typ == "FULL" {
+		return nil, errorf(j.Position(), "Invalid join type: full-outer join not supported for stream-table join. Got %s [FULL] OUTER JOIN %s.", strings.Join(left.aliases, ", "), right.aliases[0])
+	}
+	if (left.window == nil) != (right.window == nil) {
+		return nil, plain("Can not join windowed source to non-windowed source.\n%s\n%s", windowDesc(left), windowDesc(right))
+	}
+	if !leftKey.Type().Equal(rightKey.Type()) {
+		if sides == "STREAM_STREAM" {
+			if ct := commonType(leftKey.Type(), rightKey.Type()); ct != nil {
+				leftKey, rightKey = castTo(leftKey, ct), castTo(rightKey, ct)
+			}
+		}
+		if !leftKey.Type().Equal(rightKey.Type()) {
+			return nil, plain("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", leftText, leftKey.Type(), rightText, rightKey.Type())
+		}
+	}
+	// Each input must be keyed by its join expression: streams are
+	// re-keyed through a repartition topic, tables must join on their key.
+	rightIsKey := isKeyColumn(rightKey, right.step.Schema())
+	if right.table && !rightIsKey {
+		if sides == "STREAM_TABLE" {
+			return nil, plain("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s = %s.", leftText, rightText)
+		}
+		return nil, plain("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s = %s.", leftText, rightText)
+	}
+	if left.table && !isKeyColumn(leftKey, left.step.Schema()) {
+		return nil, plain("Invalid join condition: foreign-key table-table joins are not supported yet. Got %s = %s.", leftText, rightText)
+	}
+	lstep, err := rekey(left.step, leftKey, left.table, "Join-left-repartition")
+	if err != nil {
+		return nil, err
+	}
+	rstep, err := rekey(right.step, rightKey, right.table, "Join-right-repartition")
+	if err != nil {
+		return nil, err
+	}
+	step := &physical.Join{Left: lstep, Right: rstep, Sides: sides, Type: typ, LeftStore: "Join-left-store", RightStore: "Join-right-store"}
+	if j.Within != nil {
+		step.Before, step.After, step.Grace = j.Within.Before, j.Within.After, j.Within.Grace
+	}
+	out := &types.Schema{}
+	lcols, rcols := lstep.Schema().Columns, rstep.Schema().Columns
+	keyCol := lcols[0]
+	if typ == "FULL" {
+		keyCol.Name = syntheticKeyName(lcols, rcols)
+	} else if typ == "RIGHT" {
+		keyCol = rcols[0]
+	}
+	out.Columns = append(out.Columns, keyCol)
+	for i, c := range lcols {
+		if isPseudo(c.Name) || (i == 0 && typ != "FULL") {
+			continue
+		}
+		c.Namespace = types.NsValue
+		out.Columns = append(out.Columns, c)
+		step.LeftValues = append(step.LeftValues, i)
+	}
+	for i, c := range rcols {
+		if isPseudo(c.Name) {
+			continue
+		}
+		c.Namespace = types.NsValue
+		out.Columns = append(out.Columns, c)
+		step.RightValues = append(step.RightValues, i)
+	}
+	out.Columns = append(out.Columns,
+		types.Column{Name: types.RowTime, Type: types.BigintType},
+		types.Column{Name: types.RowPartition, Type: types.IntType},
+		types.Column{Name: types.RowOffset, Type: types.BigintType})
+	step.Out = out
+	rel := &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...),
+		table: sides == "TABLE_TABLE", sources: append(append([]string(nil), left.sources...), right.sources...),
+		keyEquiv: map[string]bool{}, window: left.window}
+	for k := range left.keyEquiv {
+		rel.keyEquiv[k] = true
+	}
+	rel.keyTexts = append(append([]string(nil), left.keyTexts...), leftText, rightText)
+	if len(left.keyTexts) > 0 {
+		rel.keyTexts = append(append([]string(nil), left.keyTexts...), rightText)
+	}
+	if typ != "FULL" {
+		other := rcols[0].Name
+		if typ == "RIGHT" {
+			other = lcols[0].Name
+		}
+		rel.keyEquiv[other] = true
+	}
+	return rel, nil
+}
+
+func joinTypeText(t ast.JoinType) string {
+	switch t {
+	case ast.JoinLeft:
+		return "LEFT [OUTER]"
+	case ast.JoinRight:
+		return "RIGHT [OUTER]"
+	case ast.JoinFull:
+		return "[FULL] OUTER"
+	}
+	return "[INNER]"
+}
+
+func windowDesc(r *relation) string {
+	name := "`" + r.sources[0] + "`"
+	if r.window == nil {
+		return name + " is not windowed"
+	}
+	return name + " is " + r.window.Type + " windowed"
+}
+
+func syntheticKeyName(cols ...[]types.Column) string {
+	taken := map[string]bool{}
+	for _, cs := range cols {
+		for _, c := range cs {
+			taken[c.Name] = true
+		}
+	}
+	name := "ROWKEY"
+	for i := 1; taken[name]; i++ {
+		name = "ROWKEY_" + itoa(i)
+	}
+	return name
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// isKeyColumn tells whether e is the (single) key column of the schema.
+func isKeyColumn(e expr.Expr, s *types.Schema) bool {
+	c, ok := e.(*expr.Column)
+	if !ok || s.Columns[c.Index].Namespace != types.NsKey {
+		return false
+	}
+	n := 0
+	for _, col := range s.Columns {
+		if col.Namespace == types.NsKey && !isPseudo(col.Name) && !strings.HasSuffix(col.Name, "_"+types.WindowStart) && !strings.HasSuffix(col.Name, "_"+types.WindowEnd) {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// rekey keys a join input by its join expression, through a repartition
+// topic unless it already is.
+func rekey(in physical.Step, key expr.Expr, table bool, topic string) (physical.Step, error) {
+	if isKeyColumn(key, in.Schema()) {
+		// Move the key column first so the join finds it at index 0.
+		c := key.(*expr.Column)
+		if c.Index == 0 {
+			return in, nil
+		}
+	}
+	name := "KSQL_COL_0"
+	if c, ok := key.(*expr.Column); ok {
+		name = c.Name
+	}
+	sk := selectKey(in, []expr.Expr{key}, []types.Column{{Name: name, Type: key.Type(), Namespace: types.NsKey}})
+	if isKeyColumn(key, in.Schema()) || table {
+		return sk, nil
+	}
+	return &physical.Repartition{Input: sk, Topic: topic}, nil
+}
