@@ -21,9 +21,9 @@ import (
 type KafkaRuntime struct {
 	brokers  []string
 	stateDir string
-	log     *slog.Logger
-	client  *kgo.Client
-	admin   *kadm.Client
+	log      *slog.Logger
+	client   *kgo.Client
+	admin    *kadm.Client
 
 	mu      sync.Mutex
 	queries map[string]*kafkaQuery
