@@ -156,6 +156,15 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		Store: "Aggregate-Aggregate-Materialize"}
 	if q.Window != nil {
 		agg.Window = windowSpec(q.Window)
+		if agg.Final && q.Window.Grace == nil {
+			// EMIT FINAL without a grace period closes a window at its
+			// end, as ksqlDB's emit-on-window-close does.
+			agg.Window.Grace = 0
+			agg.Window.Retention = agg.Window.Size
+			if q.Window.Retention != nil {
+				agg.Window.Retention = *q.Window.Retention
+			}
+		}
 	} else if q.Emit == ast.EmitFinal {
 		return nil, errorf(q.Position(), "EMIT FINAL is only supported for windowed aggregations.")
 	}
@@ -249,6 +258,9 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		}
 		if p.hasAggregate(a) {
 			return nil, false, nil
+		}
+		if ref, ok := a.(*ast.ColumnRef); ok && (ref.Name == types.WindowStart || ref.Name == types.WindowEnd) && clause == "HAVING" {
+			return nil, true, errorf(ref.Position(), "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", ref.Name)
 		}
 		e, err := (&binder{fns: b.fns, cat: b.cat, join: b.join}).bind(a, gsc)
 		if err != nil {

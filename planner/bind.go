@@ -271,10 +271,10 @@ func (b *binder) bindColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) {
 	if b.join {
 		return b.bindJoinColumn(e, sc)
 	}
-	if (e.Name == types.WindowStart || e.Name == types.WindowEnd) && sc.clause != "SELECT" && sc.clause != "HAVING" {
+	i := sc.schema.Find(e.Name)
+	if (i < 0 || sc.hidden[e.Name]) && (e.Name == types.WindowStart || e.Name == types.WindowEnd) && sc.clause != "WHERE" {
 		return nil, errorf(e.Position(), "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", e.Name)
 	}
-	i := sc.schema.Find(e.Name)
 	if i < 0 || sc.hidden[e.Name] {
 		return nil, errorf(e.Position(), "%s column '%s' cannot be resolved.", sc.clause, full)
 	}

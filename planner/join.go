@@ -145,6 +145,15 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		leftKey, rightKey = c, a
 		leftText, rightText = rightText, leftText
 	}
+	var kafkaSources []string
+	for _, name := range append(append([]string(nil), left.sources...), right.sources...) {
+		if src, ok := p.cat.Source(name); ok && src.ValueFormat.Name == "KAFKA" {
+			kafkaSources = append(kafkaSources, name)
+		}
+	}
+	if len(kafkaSources) > 0 {
+		return nil, plain("Source(s) %s are using the 'KAFKA' value format. This format does not yet support JOIN.", strings.Join(kafkaSources, ", "))
+	}
 	typ := joinTypeName(j.Type)
 	sides := "STREAM_STREAM"
 	switch {
@@ -203,15 +212,25 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	}
 	out := &types.Schema{}
 	lcols, rcols := lstep.Schema().Columns, rstep.Schema().Columns
-	keyCol := lcols[0]
-	if typ == "FULL" {
+	// The result's key is the left join column for inner and left joins,
+	// the right one for right joins, and a synthetic ROWKEY for full
+	// joins or when the join expression is not a column.
+	_, leftIsCol := leftKey.(*expr.Column)
+	_, rightIsCol := rightKey.(*expr.Column)
+	keyCol, skipLeft, skipRight := lcols[0], true, false
+	switch {
+	case typ == "FULL" || (typ != "RIGHT" && !leftIsCol) || (typ == "RIGHT" && !rightIsCol):
 		keyCol.Name = syntheticKeyName(lcols, rcols)
-	} else if typ == "RIGHT" {
-		keyCol = rcols[0]
+		skipLeft = false
+	case typ == "RIGHT":
+		keyCol, skipLeft, skipRight = rcols[0], false, true
+	}
+	if strings.HasPrefix(keyCol.Name, "KSQL_COL_") {
+		keyCol.Name = syntheticKeyName(lcols, rcols)
 	}
 	out.Columns = append(out.Columns, keyCol)
 	for i, c := range lcols {
-		if isPseudo(c.Name) || (i == 0 && typ != "FULL") {
+		if isPseudo(c.Name) || (i == 0 && (skipLeft || strings.HasPrefix(c.Name, "KSQL_COL_"))) {
 			continue
 		}
 		c.Namespace = types.NsValue
@@ -219,7 +238,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		step.LeftValues = append(step.LeftValues, i)
 	}
 	for i, c := range rcols {
-		if isPseudo(c.Name) {
+		if isPseudo(c.Name) || (i == 0 && (skipRight || strings.HasPrefix(c.Name, "KSQL_COL_"))) {
 			continue
 		}
 		c.Namespace = types.NsValue
@@ -241,12 +260,10 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if len(left.keyTexts) > 0 {
 		rel.keyTexts = append(append([]string(nil), left.keyTexts...), rightText)
 	}
-	if typ != "FULL" {
-		other := rcols[0].Name
-		if typ == "RIGHT" {
-			other = lcols[0].Name
-		}
-		rel.keyEquiv[other] = true
+	if keyCol.Name == lcols[0].Name && rightIsCol {
+		rel.keyEquiv[rcols[0].Name] = true
+	} else if keyCol.Name == rcols[0].Name && leftIsCol {
+		rel.keyEquiv[lcols[0].Name] = true
 	}
 	return rel, nil
 }
@@ -322,7 +339,18 @@ func rekey(in physical.Step, key expr.Expr, table bool, topic string) (physical.
 	if c, ok := key.(*expr.Column); ok {
 		name = c.Name
 	}
-	sk := selectKey(in, []expr.Expr{key}, []types.Column{{Name: name, Type: key.Type(), Namespace: types.NsKey}})
+	// Unlike PARTITION BY, a re-keyed join input keeps its columns in
+	// their declared order, the old key among them.
+	sk := &physical.SelectKey{Input: in, KeyExprs: []expr.Expr{key},
+		Out: &types.Schema{Columns: []types.Column{{Name: name, Type: key.Type(), Namespace: types.NsKey}}}}
+	for i, c := range in.Schema().Columns {
+		if c.Name == name {
+			continue
+		}
+		c.Namespace = types.NsValue
+		sk.Out.Columns = append(sk.Out.Columns, c)
+		sk.ValueFrom = append(sk.ValueFrom, i)
+	}
 	if isKeyColumn(key, in.Schema()) || table {
 		return sk, nil
 	}

@@ -455,9 +455,16 @@ func (a *aggregate) emitClosed(ctx context.Context) error {
 		}
 		return due[i] < due[j]
 	})
+	w := a.step.Window
 	for _, sk := range due {
 		ow := a.open[sk]
 		delete(a.open, sk)
+		if w.Kind != "SESSION" && w.Retention > 0 && ow.start < a.streamTime-w.Retention {
+			// The window store has already expired this window (Kafka
+			// Streams' retention, by default size plus grace): a jump in
+			// stream time past it leaves nothing to emit.
+			continue
+		}
 		st, ok, err := a.load([]byte(sk))
 		if err != nil || !ok {
 			continue

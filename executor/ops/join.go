@@ -282,37 +282,52 @@ func (j *join) streamTable(ctx context.Context, side int, r *Record, kb []byte) 
 }
 
 func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) error {
+	_, oldThis, _, err := j.lookup(side, kb)
+	if err != nil {
+		return err
+	}
 	if err := j.update(side, r, kb); err != nil {
 		return err
 	}
 	other := 1 - side
-	ots, orow, found, err := j.lookup(other, kb)
+	ots, orow, _, err := j.lookup(other, kb)
 	if err != nil {
 		return err
 	}
-	var l, rr []any
+	var newThis []any
 	if !r.Tombstone {
-		l = r.Row
+		newThis = r.Row
 	}
-	if found {
-		rr = orow
+	pair := func(this []any) (l, rr []any) {
+		if side == 0 {
+			return this, orow
+		}
+		return orow, this
 	}
-	if side == 1 {
-		l, rr = rr, l
-	}
-	ts := r.Timestamp
-	if found && ots > ts {
-		ts = ots
-	}
-	present := func(row []any, s int) bool { return row != nil && (j.outer(s) || j.step.Type == "FULL") }
-	emitRow := (l != nil && rr != nil) || present(l, 0) && j.outer(0) || present(rr, 1) && j.outer(1)
-	if emitRow {
+	ts := max(r.Timestamp, ots)
+	if l, rr := pair(newThis); j.exists(l, rr) {
 		return j.emit(ctx, l, rr, ts, r)
 	}
-	// The result for the key no longer exists (or never did): delete it.
+	if l, rr := pair(oldThis); !j.exists(l, rr) {
+		return nil // there was no result for the key, and there is none
+	}
+	// The key's result no longer exists: delete it.
 	tomb := &Record{Row: make([]any, len(j.step.Out.Columns)), Timestamp: ts, Tombstone: true, Partition: r.Partition, Offset: r.Offset}
 	tomb.Row[0] = r.Row[0]
 	return j.next.Process(ctx, tomb)
+}
+
+// exists tells whether a table join has a result for the rows present.
+func (j *join) exists(l, r []any) bool {
+	switch j.step.Type {
+	case "LEFT":
+		return l != nil
+	case "RIGHT":
+		return r != nil
+	case "FULL":
+		return l != nil || r != nil
+	}
+	return l != nil && r != nil
 }
 
 // emit builds the joined row: key, left values, right values, pseudo
