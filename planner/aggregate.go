@@ -21,7 +21,7 @@ type aggregation struct {
 	// keyNames are the grouping expressions as SQL, for error messages.
 	keyNames []string
 	// pre binds the SELECT and HAVING expressions against the aggregate.
-	pre func(ast.Expr) (expr.Expr, bool, error)
+	pre func(e ast.Expr, clause string) (expr.Expr, bool, error)
 }
 
 // isAggregateQuery tells whether the query aggregates.
@@ -203,6 +203,11 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 			}
 		})
 	}
+	if q.Having != nil {
+		if ref := p.bareWindowBound(q.Having); ref != nil {
+			return nil, errorf(ref.Position(), "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", ref.Name)
+		}
+	}
 	for _, it := range q.Select {
 		if it.Expr != nil {
 			collect(it.Expr, "SELECT")
@@ -242,7 +247,7 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 	}
 	agg.Out = out
 	nKeyOut := len(groups)
-	pre := func(a ast.Expr) (expr.Expr, bool, error) {
+	pre := func(a ast.Expr, clause string) (expr.Expr, bool, error) {
 		if fc, ok := a.(*ast.FuncCall); ok && p.fns.IsAggregate(strings.ToUpper(fc.Name)) {
 			_, key, err := p.bindAggregateCall(b, fc, asc, "SELECT")
 			if err != nil {
@@ -280,6 +285,35 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		return nil, false, nil
 	}
 	return &aggregation{step: agg, keyNames: keyNames, pre: pre}, nil
+}
+
+// bareWindowBound finds WINDOWSTART or WINDOWEND outside aggregate calls.
+func (p *Planner) bareWindowBound(e ast.Expr) *ast.ColumnRef {
+	switch n := e.(type) {
+	case *ast.ColumnRef:
+		if n.Name == types.WindowStart || n.Name == types.WindowEnd {
+			return n
+		}
+		return nil
+	case *ast.FuncCall:
+		if p.fns.IsAggregate(strings.ToUpper(n.Name)) {
+			return nil
+		}
+		for _, a := range n.Args {
+			if r := p.bareWindowBound(a); r != nil {
+				return r
+			}
+		}
+		return nil
+	case *ast.Binary:
+		if r := p.bareWindowBound(n.Left); r != nil {
+			return r
+		}
+		return p.bareWindowBound(n.Right)
+	case *ast.Unary:
+		return p.bareWindowBound(n.Operand)
+	}
+	return nil
 }
 
 // nonAggregateItems lists the SELECT items of a query without GROUP BY

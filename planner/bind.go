@@ -30,7 +30,7 @@ type scope struct {
 	// pre, when set, may bind an expression before normal binding: the
 	// SELECT and HAVING of an aggregation use it to read aggregate calls
 	// and grouping expressions from the aggregate's output.
-	pre func(ast.Expr) (expr.Expr, bool, error)
+	pre func(e ast.Expr, clause string) (expr.Expr, bool, error)
 }
 
 type lambdaFrame struct {
@@ -50,7 +50,7 @@ type binder struct {
 
 func (b *binder) bind(e ast.Expr, sc *scope) (expr.Expr, error) {
 	if sc.pre != nil {
-		if out, ok, err := sc.pre(e); ok || err != nil {
+		if out, ok, err := sc.pre(e, sc.clause); ok || err != nil {
 			return out, err
 		}
 	}

@@ -64,7 +64,7 @@ type projItem struct {
 // name the input's key columns.
 // projectionOpts tune the projection to what precedes it.
 type projectionOpts struct {
-	pre func(ast.Expr) (expr.Expr, bool, error)
+	pre func(e ast.Expr, clause string) (expr.Expr, bool, error)
 	// keyWhat names the key in errors: "key column", "grouping expression".
 	keyWhat string
 	// keyNames are the key columns as the user wrote them, for errors.
@@ -183,6 +183,10 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			idx := c.Index
 			if opts.keyEquiv[c.Name] && len(keyIdx) == 1 {
 				idx = keyIdx[0]
+			}
+			if isPseudo(schema.Columns[idx].Name) {
+				// WINDOWSTART and WINDOWEND selected are value copies.
+				continue
 			}
 			if first, seen := keyItem[idx]; !seen && schema.Columns[idx].Namespace == types.NsKey {
 				keyItem[idx] = ii
