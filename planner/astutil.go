@@ -103,6 +103,30 @@ func exprText(e ast.Expr) string {
 		return strings.ToUpper(n.Name) + "(" + strings.Join(parts, ", ") + ")"
 	case *ast.Dereference:
 		return exprText(n.Struct) + "->" + n.Field
+	case *ast.Binary:
+		return "(" + exprText(n.Left) + " " + n.Op.String() + " " + exprText(n.Right) + ")"
+	case *ast.Subscript:
+		return exprText(n.Container) + "[" + exprText(n.Index) + "]"
+	case *ast.Cast:
+		return "CAST(" + exprText(n.Value) + " AS " + typeText(n.Type) + ")"
+	case *ast.Unary:
+		if n.Op == ast.OpNot {
+			return "(NOT " + exprText(n.Operand) + ")"
+		}
+		return "-" + exprText(n.Operand)
 	}
 	return "<expression>"
+}
+
+func typeText(t *ast.Type) string {
+	names := map[ast.TypeKind]string{ast.TypeBoolean: "BOOLEAN", ast.TypeInt: "INTEGER", ast.TypeBigint: "BIGINT",
+		ast.TypeDouble: "DOUBLE", ast.TypeString: "STRING", ast.TypeBytes: "BYTES", ast.TypeDate: "DATE",
+		ast.TypeTime: "TIME", ast.TypeTimestamp: "TIMESTAMP"}
+	if n, ok := names[t.Kind]; ok {
+		return n
+	}
+	if t.Kind == ast.TypeCustom {
+		return t.Name
+	}
+	return "<type>"
 }

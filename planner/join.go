@@ -23,6 +23,8 @@ type relation struct {
 	window   *catalog.WindowInfo
 	// keyTexts are the join expressions as written, for error messages.
 	keyTexts []string
+	// synthetic marks a generated key column (full joins, expressions).
+	synthetic bool
 }
 
 // joinQualifiers maps aliases to column prefixes.
@@ -107,9 +109,28 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, l := range left.sources {
+		if l == right.sources[0] {
+			return nil, plain("Can not join '%s' to '%s': self joins are not yet supported.", l, l)
+		}
+	}
 	cond, ok := j.On.(*ast.Binary)
+	if ok && (cond.Op == ast.OpAnd || cond.Op == ast.OpOr) {
+		return nil, plain("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", exprText(j.On))
+	}
 	if !ok || cond.Op != ast.OpEq {
-		return nil, errorf(j.On.Position(), "Unsupported join expression: only equality conditions (a = b) are supported.")
+		return nil, plain("Unsupported join expression: %s. Only equality conditions (a = b) are supported.", exprText(j.On))
+	}
+	for _, side := range []ast.Expr{cond.Left, cond.Right} {
+		refs := 0
+		walkExpr(side, func(n ast.Expr) {
+			if _, ok := n.(*ast.ColumnRef); ok {
+				refs++
+			}
+		})
+		if refs == 0 {
+			return nil, errorf(side.Position(), "Invalid comparison expression '%s' in join '(%s = %s)'. Each side of the join comparision must contain references from exactly one source.", exprText(side), exprText(cond.Left), exprText(cond.Right))
+		}
 	}
 	lsc := &scope{schema: left.step.Schema(), qualifiers: joinQualifiers(left.aliases), clause: "JOIN ON"}
 	rsc := &scope{schema: right.step.Schema(), qualifiers: joinQualifiers(right.aliases), clause: "JOIN ON"}
@@ -218,15 +239,14 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	_, leftIsCol := leftKey.(*expr.Column)
 	_, rightIsCol := rightKey.(*expr.Column)
 	keyCol, skipLeft, skipRight := lcols[0], true, false
+	synthetic := false
 	switch {
-	case typ == "FULL" || (typ != "RIGHT" && !leftIsCol) || (typ == "RIGHT" && !rightIsCol):
-		keyCol.Name = syntheticKeyName(lcols, rcols)
-		skipLeft = false
-	case typ == "RIGHT":
+	case (typ == "INNER" || typ == "LEFT") && leftIsCol:
+	case (typ == "INNER" || typ == "RIGHT") && rightIsCol:
 		keyCol, skipLeft, skipRight = rcols[0], false, true
-	}
-	if strings.HasPrefix(keyCol.Name, "KSQL_COL_") {
+	default:
 		keyCol.Name = syntheticKeyName(lcols, rcols)
+		skipLeft, synthetic = false, true
 	}
 	out.Columns = append(out.Columns, keyCol)
 	for i, c := range lcols {
@@ -256,15 +276,29 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	for k := range left.keyEquiv {
 		rel.keyEquiv[k] = true
 	}
-	rel.keyTexts = append(append([]string(nil), left.keyTexts...), leftText, rightText)
-	if len(left.keyTexts) > 0 {
-		rel.keyTexts = append(append([]string(nil), left.keyTexts...), rightText)
+	switch {
+	case synthetic:
+		rel.keyTexts = []string{keyCol.Name}
+	case keyCol.Name == rcols[0].Name:
+		rel.keyTexts = []string{rightText}
+		if leftIsCol {
+			rel.keyTexts = []string{leftText, rightText}
+		}
+	default:
+		rel.keyTexts = append(append([]string(nil), left.keyTexts...), leftText)
+		if len(left.keyTexts) > 0 {
+			rel.keyTexts = append([]string(nil), left.keyTexts...)
+		}
+		if rightIsCol && typ == "INNER" {
+			rel.keyTexts = append(rel.keyTexts, rightText)
+		}
 	}
 	if keyCol.Name == lcols[0].Name && rightIsCol {
 		rel.keyEquiv[rcols[0].Name] = true
 	} else if keyCol.Name == rcols[0].Name && leftIsCol {
 		rel.keyEquiv[lcols[0].Name] = true
 	}
+	rel.synthetic = synthetic
 	return rel, nil
 }
 

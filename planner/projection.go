@@ -17,6 +17,10 @@ import (
 type namer struct {
 	taken map[string]bool
 	next  int
+	// joinQuals and schema let a join's qualified columns keep their
+	// short names when no other source has the same column.
+	joinQuals map[string]bool
+	schema    *types.Schema
 }
 
 func newNamer(in *types.Schema) *namer {
@@ -30,9 +34,18 @@ func newNamer(in *types.Schema) *namer {
 func (n *namer) nameFor(a ast.Expr, e expr.Expr) string {
 	switch a := a.(type) {
 	case *ast.ColumnRef:
-		// In a join, T.ID names its column T_ID.
-		if c, ok := e.(*expr.Column); ok && a.Qualifier != "" && c.Name == a.Qualifier+"_"+a.Name {
-			return c.Name
+		// In a join, T.ID is named ID unless another source has an ID too,
+		// then T_ID.
+		if c, ok := e.(*expr.Column); ok && n.joinQuals != nil && c.Name == a.Qualifier+"_"+a.Name {
+			owners := 0
+			for q := range n.joinQuals {
+				if n.schema.Find(q+"_"+a.Name) >= 0 {
+					owners++
+				}
+			}
+			if owners > 1 {
+				return c.Name
+			}
 		}
 		return a.Name
 	case *ast.Dereference:
@@ -80,6 +93,9 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	sc := &scope{schema: schema, qualifiers: quals, clause: "SELECT", subst: subst, hidden: hidden, pre: opts.pre}
 	// Generated names skip user aliases and input names.
 	names := newNamer(schema)
+	if b.join {
+		names.joinQuals, names.schema = quals, schema
+	}
 	for _, it := range q.Select {
 		if it.HasAlias {
 			names.taken[it.Alias] = true
@@ -257,6 +273,9 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 }
 
 func missingKeyError(sink string, missing []string, what string) error {
+	if what == "synthetic join key" {
+		return plain("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the join expression %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sink, missing[0], missing[0], missing[0])
+	}
 	if what == "join expression" && len(missing) == 1 {
 		first := strings.SplitN(strings.SplitN(missing[0], " or ", 2)[0], ", ", 2)[0]
 		plural := ""

@@ -212,6 +212,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	qp := &QueryPlan{}
 	var keyEquiv map[string]bool
 	var joinTexts []string
+	var syntheticKey bool
 	if tbl, ok := q.From.(*ast.Table); ok {
 		var found bool
 		if src, found = p.cat.Source(tbl.Name); !found {
@@ -233,7 +234,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		if err != nil {
 			return nil, err
 		}
-		step, quals, keyEquiv, joinTexts = rel.step, joinQualifiers(rel.aliases), rel.keyEquiv, rel.keyTexts
+		step, quals, keyEquiv, joinTexts, syntheticKey = rel.step, joinQualifiers(rel.aliases), rel.keyEquiv, rel.keyTexts, rel.synthetic
 		qp.Sources, qp.Table, qp.Window = rel.sources, rel.table, rel.window
 		kind := catalog.Stream
 		if rel.table {
@@ -318,6 +319,9 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	opts := projectionOpts{keyWhat: "key column", table: isTable, keyEquiv: keyEquiv}
 	if b.join {
 		opts.keyWhat = "join expression"
+		if syntheticKey {
+			opts.keyWhat = "synthetic join key"
+		}
 		if len(joinTexts) > 1 {
 			opts.keyNames = []string{strings.Join(joinTexts[:len(joinTexts)-1], ", ") + " or " + joinTexts[len(joinTexts)-1]}
 		} else {

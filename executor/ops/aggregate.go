@@ -371,6 +371,11 @@ func (a *aggregate) processSession(ctx context.Context, r *Record, key []any, kb
 			rerr = err
 			return false
 		}
+		if w.Retention > 0 && end < a.streamTime-w.Retention {
+			// Expired from the session store (retention, by default gap
+			// plus grace): it no longer merges.
+			return true
+		}
 		if end >= ts-gap && start <= ts+gap {
 			st, err := a.decode(v)
 			if err != nil {
