@@ -31,12 +31,9 @@ import (
 // topology (no broker, no caching, clock fixed at 0).
 func newDriver() Driver { return DriverFunc(runEngineCase) }
 
-// newRESTDriver constructs the driver TestRQTT uses.
-func newRESTDriver() RESTDriver {
-	return RESTDriverFunc(func(context.Context, *Case) (*RESTOutcome, error) {
-		return &RESTOutcome{Skip: "REST conformance driver not wired yet"}, nil
-	})
-}
+// newRESTDriver constructs the driver TestRQTT uses: the REST API over
+// real HTTP on loopback, in front of the engine (see driver_rest.go).
+func newRESTDriver() RESTDriver { return RESTDriverFunc(runRESTCase) }
 
 // defaultPartitions is the partition count the test driver gives topics
 // that the case does not size.

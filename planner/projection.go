@@ -66,6 +66,8 @@ func (n *namer) generated() string {
 }
 
 type projItem struct {
+	// windowKey marks WINDOWSTART/WINDOWEND shown as part of the key.
+	windowKey bool
 	expr    expr.Expr
 	name    string
 	aliased bool
@@ -143,6 +145,15 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 					continue
 				}
 				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
+				// A query on a windowed source shows the window bounds
+				// after the key, as part of it.
+				if sinkName == "" && c.Namespace == types.NsKey && !hidden[types.WindowStart] && (i+1 >= len(schema.Columns) || schema.Columns[i+1].Namespace != types.NsKey) {
+					for j, w := range schema.Columns {
+						if w.Name == types.WindowStart || w.Name == types.WindowEnd {
+							items = append(items, projItem{expr: &expr.Column{Index: j, Name: w.Name, T: w.Type}, name: w.Name, pos: it.Position(), windowKey: true})
+						}
+					}
+				}
 			}
 			continue
 		}
@@ -261,7 +272,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	} else {
 		for ii, it := range items {
 			ns := types.NsValue
-			if isKeyItem[ii] {
+			if isKeyItem[ii] || it.windowKey {
 				ns = types.NsKey
 			}
 			if err := addCol(it, ns); err != nil {

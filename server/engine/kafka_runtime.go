@@ -154,6 +154,52 @@ func (k *KafkaRuntime) Scan(ctx context.Context, topics []string, fromBeginning 
 	})
 }
 
+// ReadAll reads a topic from its start to the end offsets listed when the
+// call starts.
+func (k *KafkaRuntime) ReadAll(ctx context.Context, topic string) ([]*ops.Raw, error) {
+	ends, err := k.admin.ListEndOffsets(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, err)
+	}
+	want := map[int32]int64{}
+	ends.Each(func(o kadm.ListedOffset) {
+		if o.Err == nil && o.Offset > 0 {
+			want[o.Partition] = o.Offset
+		}
+	})
+	if len(want) == 0 {
+		return nil, nil
+	}
+	parts := map[int32]kgo.Offset{}
+	for p := range want {
+		parts[p] = kgo.NewOffset().AtStart()
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(k.brokers...), kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: parts}))
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	var out []*ops.Raw
+	for len(want) > 0 {
+		fetches := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errs := fetches.Errors(); len(errs) > 0 {
+			return nil, fmt.Errorf("reading %s: %w", topic, errs[0].Err)
+		}
+		fetches.EachRecord(func(r *kgo.Record) {
+			if end, ok := want[r.Partition]; ok && r.Offset < end {
+				out = append(out, kafkaio.FromKafka(r))
+				if r.Offset+1 >= end {
+					delete(want, r.Partition)
+				}
+			}
+		})
+	}
+	return out, nil
+}
+
 // Close stops all queries and the admin client.
 func (k *KafkaRuntime) Close() error {
 	k.mu.Lock()

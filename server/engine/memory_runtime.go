@@ -161,5 +161,10 @@ func (m *MemoryRuntime) Scan(ctx context.Context, topics []string, fromBeginning
 	}
 }
 
+// ReadAll returns the topic's records.
+func (m *MemoryRuntime) ReadAll(_ context.Context, topic string) ([]*ops.Raw, error) {
+	return m.Records(topic), nil
+}
+
 // Close does nothing: there is nothing to stop.
 func (m *MemoryRuntime) Close() error { return nil }

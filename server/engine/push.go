@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cockroachdb/pebble/vfs"
+
 	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/rest"
@@ -24,6 +28,7 @@ type pushQuery struct {
 	text  string
 	cols  []rest.Column
 	print bool
+	pull  bool
 	limit int
 
 	rows   chan rest.Row
@@ -87,6 +92,9 @@ func (p *pushQuery) deliver(ctx context.Context, r rest.Row) bool {
 
 // Collect implements ops.Collector.
 func (p *pushQuery) Collect(ctx context.Context, row []any, tombstone bool) bool {
+	if tombstone && p.pull {
+		return true // rows a pull query's filter turned into deletes
+	}
 	return p.deliver(ctx, rest.Row{Values: row, Tombstone: tombstone})
 }
 
@@ -148,29 +156,105 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool) (*pushQuery
 	if err != nil {
 		return nil, err
 	}
-	if plan.Pull {
-		return nil, fmt.Errorf("Pull queries on tables are not supported yet: add EMIT CHANGES to run a push query on %s", plan.Sources[0])
-	}
 	src, _ := e.cat.Source(plan.Sources[0])
 	p, ctx := e.newPush(src.Name, text, plan.Limit)
 	for _, c := range plan.Output.Columns {
-		p.cols = append(p.cols, rest.Column{Name: c.Name, Type: c.Type, Key: c.Namespace == types.NsKey})
+		// Only table results have keys worth marking in the header.
+		p.cols = append(p.cols, rest.Column{Name: c.Name, Type: c.Type, Key: plan.Table && c.Namespace == types.NsKey})
 	}
-	topo, err := ops.Build(plan.Root, ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
-		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}})
+	// A push query keeps its state in memory and routes its repartitions
+	// back into itself: it runs in one task and ends with its client.
+	task, err := state.OpenTask(p.id, state.WithFS(vfs.NewMem()))
 	if err != nil {
 		delete(e.push, p.id)
 		p.cancel()
 		return nil, err
 	}
+	loop := &loopback{}
+	topo, err := ops.Build(plan.Root, ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
+		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Emitter: loop,
+		Stores:        func(name string) (ops.Store, error) { return task.Store(name) },
+		InternalTopic: func(suffix string) string { return p.id + "-" + suffix }})
+	if err != nil {
+		task.Close()
+		delete(e.push, p.id)
+		p.cancel()
+		return nil, err
+	}
+	loop.topo = topo
+	end := p.onEnd
+	p.onEnd = func() { task.Close(); end() }
+	if plan.Pull {
+		p.pull = true
+		go func() {
+			defer close(p.done)
+			defer close(p.rows)
+			if err := e.runPull(ctx, src.Topic, topo); err != nil && ctx.Err() == nil {
+				p.setErr(err)
+			}
+		}()
+		return p, nil
+	}
 	go func() {
 		defer close(p.done)
 		defer close(p.rows)
-		if err := e.rt.Scan(ctx, topo.Topics(), earliest, topo.Process); err != nil && ctx.Err() == nil {
+		if err := e.rt.Scan(ctx, externalTopics(topo), earliest, topo.Process); err != nil && ctx.Err() == nil {
 			p.setErr(err)
 		}
 	}()
 	return p, nil
+}
+
+// externalTopics are the topics a topology reads from Kafka.
+func externalTopics(t *ops.Topology) []string {
+	internal := map[string]bool{}
+	for _, n := range t.InternalTopics() {
+		internal[n] = true
+	}
+	var out []string
+	for _, n := range t.Topics() {
+		if !internal[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// loopback feeds a push query's internal records straight back into it.
+type loopback struct{ topo *ops.Topology }
+
+func (l *loopback) Emit(ctx context.Context, r *ops.Raw) error { return l.topo.Process(ctx, r) }
+
+// runPull answers a pull query: it materializes the table from its topic
+// (the latest record per key, windowed keys included) and passes each
+// live row through the query's filter and projection once.
+func (e *Engine) runPull(ctx context.Context, topic string, topo *ops.Topology) error {
+	raws, err := e.rt.ReadAll(ctx, topic)
+	if err != nil {
+		return err
+	}
+	latest := map[string]int{}
+	var order []string
+	for i, r := range raws {
+		k := string(r.Key)
+		if _, seen := latest[k]; !seen {
+			order = append(order, k)
+		}
+		latest[k] = i
+	}
+	for _, k := range order {
+		r := raws[latest[k]]
+		if r.Value == nil {
+			continue
+		}
+		if err := topo.Process(ctx, r); err != nil {
+			if errors.Is(err, ops.ErrLimitReached) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *Engine) startPrint(st *ast.Print, text string) (*pushQuery, error) {

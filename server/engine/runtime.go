@@ -29,6 +29,9 @@ type Runtime interface {
 	// Scan reads topics for a push query or PRINT, calling handle for each
 	// record, until ctx ends or handle returns ops.ErrLimitReached.
 	Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error
+	// ReadAll returns every record of a topic up to its current end, in
+	// partition order (pull queries materialize a table from it).
+	ReadAll(ctx context.Context, topic string) ([]*ops.Raw, error)
 	// Close stops everything.
 	Close() error
 }

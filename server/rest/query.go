@@ -55,7 +55,7 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 	buf := make([]byte, 0, 1024)
 	if !text {
 		buf = append(buf, '[')
-		buf = wire.AppendQueryHeader(buf, qs.ID(), schemaString(cols, pull))
+		buf = wire.AppendQueryHeader(buf, qs.ID(), schemaString(cols, true))
 		if !pull {
 			buf = append(buf, ",\n"...)
 		}

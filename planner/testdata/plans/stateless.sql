@@ -9,3 +9,5 @@ CREATE STREAM doubled AS SELECT id, amount * 2 AS twice, amount + 1, ROWTIME AS 
 CREATE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR, age INT) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');
 CREATE TABLE adults AS SELECT id, name FROM users WHERE age >= 18;
 INSERT INTO fraudulent_payments SELECT id, amount, fraudProbability FROM payments WHERE amount > 100;
+SELECT id, name FROM users WHERE id = 'a';
+SELECT * FROM users EMIT CHANGES;

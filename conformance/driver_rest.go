@@ -1,0 +1,186 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/parser"
+	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner"
+	"github.com/eddysql/eddy/server/engine"
+	"github.com/eddysql/eddy/server/rest"
+)
+
+// queryTimeout bounds a query request: a push query that never reaches its
+// LIMIT ends here, and the missing rows fail the case.
+const queryTimeout = 3 * time.Second
+
+// runRESTCase runs an RQTT case the way ksqlDB's REST test runner does:
+// the statements that are not queries go to POST /ksql together, the
+// inputs are then produced and the persistent queries run over them, and
+// each query goes to POST /query.
+func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
+	rt := engine.NewMemoryRuntime()
+	props := map[string]string{}
+	for k, v := range c.Properties {
+		props[k] = fmt.Sprint(v)
+	}
+	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: planner.Config{
+		DefaultKeyFormat:   getOr(props, "ksql.persistence.default.format.key", "KAFKA"),
+		DefaultValueFormat: props["ksql.persistence.default.format.value"],
+	}}, rt, engine.WithLogger(quietLog))
+	defer eng.Close()
+	srv := httptest.NewServer(rest.NewHandler(eng))
+	defer srv.Close()
+	for _, t := range c.Topics {
+		n := t.Partitions
+		if n == 0 {
+			n = defaultPartitions
+		}
+		_ = rt.CreateTopic(ctx, t.Name, n, 1)
+	}
+	var admin, queries []string
+	var adminIdx, queryIdx []int
+	for i, stmt := range c.Statements {
+		precreateTopics(ctx, rt, stmt)
+		if isQuery(stmt) {
+			queries, queryIdx = append(queries, stmt), append(queryIdx, i)
+		} else {
+			admin, adminIdx = append(admin, stmt), append(adminIdx, i)
+		}
+	}
+	out := &RESTOutcome{}
+	if len(admin) > 0 {
+		body, _ := json.Marshal(map[string]any{"ksql": strings.Join(admin, "\n"), "streamsProperties": c.Properties})
+		status, resp, err := httpPost(ctx, srv.URL+"/ksql", body)
+		if err != nil {
+			return nil, err
+		}
+		if status != http.StatusOK {
+			out.Error = restError(status, resp, adminIdx)
+			return out, nil
+		}
+		ents, ok := resp.([]any)
+		if !ok {
+			return nil, fmt.Errorf("/ksql answered %v", resp)
+		}
+		for _, e := range ents {
+			out.Responses = append(out.Responses, map[string]any{"admin": e})
+		}
+	}
+	if err := feedInputs(ctx, rt, eng, c); err != nil {
+		return nil, err
+	}
+	for i, q := range queries {
+		props := map[string]any{"auto.offset.reset": "earliest"}
+		for k, v := range c.Properties {
+			props[k] = v
+		}
+		body, _ := json.Marshal(map[string]any{"ksql": q, "streamsProperties": props})
+		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		status, resp, err := httpPost(qctx, srv.URL+"/query", body)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		if status != http.StatusOK {
+			out.Error = restError(status, resp, []int{queryIdx[i]})
+			return out, nil
+		}
+		out.Responses = append(out.Responses, map[string]any{"query": resp})
+	}
+	return out, nil
+}
+
+// isQuery tells SELECT and PRINT statements, which go to /query.
+func isQuery(stmt string) bool {
+	parsed, err := parser.Parse(stmt)
+	if err != nil || len(parsed) != 1 {
+		return false
+	}
+	switch parsed[0].(type) {
+	case *ast.Query, *ast.Print:
+		return true
+	}
+	return false
+}
+
+// feedInputs produces the case's inputs after what the statements wrote
+// (INSERT VALUES) and runs the persistent queries over them, writing their
+// output back to the runtime where queries read it.
+func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engine, c *Case) error {
+	cat := eng.Catalog()
+	log := &topicLog{}
+	for _, name := range rt.TopicNames() {
+		for _, r := range rt.Records(name) {
+			cp := *r
+			log.add(&cp)
+		}
+	}
+	existing := len(log.records)
+	for _, in := range c.Inputs {
+		raw, err := encodeRecord(eng.Formats(), cat, in)
+		if err != nil {
+			return fmt.Errorf("encoding input for %s: %w", in.Topic, err)
+		}
+		log.add(raw)
+	}
+	for _, q := range rt.Started() {
+		if err := runQuery(ctx, q, log); err != nil {
+			return err
+		}
+	}
+	for _, r := range log.records[existing:] {
+		if err := rt.Produce(ctx, &ops.Raw{Topic: r.Topic, Key: r.Key, Value: r.Value, Headers: r.Headers,
+			Timestamp: r.Timestamp, Window: r.Window}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func httpPost(ctx context.Context, url string, body []byte) (int, any, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil && len(data) == 0 {
+		return 0, nil, err
+	}
+	v, derr := DecodeResponses(data)
+	if derr != nil {
+		// A stream cut by the timeout: decode what is complete.
+		v, derr = DecodeResponses(append(bytes.TrimRight(bytes.TrimSpace(data), ","), ']'))
+		if derr != nil {
+			return resp.StatusCode, string(data), nil
+		}
+	}
+	return resp.StatusCode, v, nil
+}
+
+func restError(status int, body any, idx []int) *RESTError {
+	e := &RESTError{Status: status, Message: fmt.Sprint(body)}
+	if m, ok := body.(map[string]any); ok {
+		e.Message = fmt.Sprint(m["message"])
+		e.Type = fmt.Sprint(m["@type"])
+	}
+	if len(idx) > 0 {
+		e.Statement = idx[0]
+	}
+	return e
+}
