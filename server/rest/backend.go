@@ -40,7 +40,9 @@ type Backend interface {
 	IsValidProperty(name string) error
 }
 
-// Column is one column of a query's result.
+// Column is one column of a query's result. Key columns are marked KEY in
+// the header; the backend sets Key only where ksqlDB marks it (table
+// results).
 type Column struct {
 	Name string
 	Type *types.Type

@@ -128,8 +128,20 @@ func newStream(id string, cols []Column, steps ...step) *fakeStream {
 	return s
 }
 
-func (s *fakeStream) ID() string         { return s.id }
-func (s *fakeStream) Columns() []Column  { return s.cols }
+func (s *fakeStream) ID() string { return s.id }
+
+// Columns marks keys only for pull queries, as the engine does for the
+// stream results these fakes stand for.
+func (s *fakeStream) Columns() []Column {
+	if s.pull {
+		return s.cols
+	}
+	out := append([]Column(nil), s.cols...)
+	for i := range out {
+		out[i].Key = false
+	}
+	return out
+}
 func (s *fakeStream) IsPull() bool       { return s.pull }
 func (s *fakeStream) IsPrint() bool      { return s.print }
 func (s *fakeStream) LimitReached() bool { return s.limit }
