@@ -133,12 +133,17 @@ func (r *persistent) loop(ctx context.Context) error {
 			if procErr != nil || len(p.Records) == 0 {
 				return
 			}
-			t, err := r.task(ctx, p.Partition)
+			t, err := r.task(ctx, p.Partition, p.Topic, p.Records[0].Offset)
 			if err != nil {
 				procErr = err
 				return
 			}
 			for _, rec := range p.Records {
+				if rec.Offset < t.done(rec.Topic, rec.Partition) {
+					// Already in the local state: a crash came between
+					// the state commit and the offset commit.
+					continue
+				}
 				if procErr = t.topo.Process(ctx, FromKafka(rec)); procErr != nil {
 					return
 				}
@@ -158,6 +163,13 @@ func (r *persistent) loop(ctx context.Context) error {
 	}
 }
 
+// done returns the next input offset the task's state already reflects.
+func (t *task) done(topic string, partition int32) int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.inputs[topic][partition]
+}
+
 func (t *task) noteInput(topic string, partition int32, next int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -168,8 +180,9 @@ func (t *task) noteInput(topic string, partition int32, next int64) {
 }
 
 // task returns the task of a partition, opening its state and restoring
-// it from the changelogs first.
-func (r *persistent) task(ctx context.Context, partition int32) (*task, error) {
+// it from the changelogs first; topic and first are where the first fetch
+// for the partition starts.
+func (r *persistent) task(ctx context.Context, partition int32, topic string, first int64) (*task, error) {
 	r.mu.Lock()
 	t, ok := r.tasks[partition]
 	r.mu.Unlock()
@@ -207,9 +220,31 @@ func (r *persistent) task(ctx context.Context, partition int32) (*task, error) {
 		return nil, err
 	}
 	t.topo = topo
-	if err := r.restore(ctx, t); err != nil {
+	cp, err := st.Checkpoint()
+	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	for tp, ps := range cp.Inputs {
+		t.inputs[tp] = map[int32]int64{}
+		for p, o := range ps {
+			t.inputs[tp][p] = o
+		}
+	}
+	// Local state at or past the group's position is authoritative: the
+	// inputs it already reflects are skipped and its changelog tail (writes
+	// not yet committed locally) is reproduced by processing them again.
+	// Without local state, or behind the group (another member moved on),
+	// the changelog brings the state up to date.
+	if local, ok := cp.Inputs[topic][partition]; !ok || first > local {
+		if err := r.restore(ctx, t, cp); err != nil {
+			st.Close()
+			return nil, err
+		}
+	} else {
+		for name, o := range cp.Changelogs {
+			t.changelogNext[name] = o
+		}
 	}
 	r.mu.Lock()
 	r.tasks[partition] = t
@@ -218,14 +253,10 @@ func (r *persistent) task(ctx context.Context, partition int32) (*task, error) {
 }
 
 // restore replays each store's changelog from the local checkpoint.
-func (r *persistent) restore(ctx context.Context, t *task) error {
+func (r *persistent) restore(ctx context.Context, t *task, cp state.Checkpoint) error {
 	stores := t.topo.Stores()
 	if len(stores) == 0 {
 		return nil
-	}
-	cp, err := t.state.Checkpoint()
-	if err != nil {
-		return err
 	}
 	cl, err := kgo.NewClient(append(append([]kgo.Opt{kgo.SeedBrokers(r.cfg.Brokers...)}, RestoreClientOpts()...), r.cfg.ClientOpts...)...)
 	if err != nil {
