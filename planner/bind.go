@@ -159,11 +159,14 @@ func (b *binder) bindNode(e ast.Expr, sc *scope) (expr.Expr, error) {
 			return nil, err
 		}
 		if !castable(x.Type(), t) {
-			return nil, errorf(e.Position(), "Cast of %s to %s is not supported", x.Type(), t)
+			prefix := ""
+			if sc.clause == "SELECT" {
+				prefix = "Invalid Select: "
+			}
+			return nil, errorf(e.Position(), "%sCast of %s to %s is not supported", prefix, x.Type(), t)
 		}
-		if x.Type().Equal(t) {
-			return x, nil
-		}
+		// A cast to the operand's own type converts nothing but stays an
+		// expression (it is named KSQL_COL_n, not after its operand).
 		return &expr.Cast{X: x, T: t}, nil
 	case *ast.Lambda:
 		return nil, errorf(e.Position(), "Lambda expressions are only allowed as function arguments")

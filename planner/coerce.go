@@ -91,7 +91,7 @@ func castTo(e expr.Expr, t *types.Type) expr.Expr {
 	if lit, ok := e.(*expr.Literal); ok && lit.Value == nil {
 		return &expr.Literal{T: t}
 	}
-	return &expr.Cast{X: e, T: t}
+	return &expr.Cast{X: e, T: t, Implicit: true}
 }
 
 // decimalArith returns the result type of a decimal operation, with

@@ -165,7 +165,7 @@ func parseLiteralAs(text string, t *types.Type) (expr.Expr, error) {
 		return &expr.Literal{Value: d, T: decimalTypeOf(s)}, nil
 	}
 	// Temporal and bytes values are parsed by a cast at run time.
-	return &expr.Cast{X: &expr.Literal{Value: text, T: types.StringType}, T: t}, nil
+	return &expr.Cast{X: &expr.Literal{Value: text, T: types.StringType}, T: t, Implicit: true}, nil
 }
 
 // parseSQLBoolean accepts what ksqlDB's SqlBooleans does: any prefix of

@@ -15,6 +15,9 @@ type Functions interface {
 	// ResolveAggregate resolves an aggregate call: its return type and the
 	// types its column arguments are cast to.
 	ResolveAggregate(name string, args []*types.Type, literals []any) (*types.Type, []*types.Type, error)
+	// ResolveTable resolves a table function call; its Fn returns the
+	// produced values as a []any and Return is their type.
+	ResolveTable(name string, args []*types.Type) (ScalarImpl, error)
 	// CanUndo tells aggregates that can run over a table (they can take a
 	// row's contribution back out).
 	CanUndo(name string) bool

@@ -141,7 +141,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				return nil, errorf(it.Position(), "'%s' is not a valid stream/table name or alias.", it.StarOf)
 			}
 			for i, c := range schema.Columns {
-				if isPseudo(c.Name) || (b.join && it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")) {
+				if isPseudo(c.Name) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")) {
 					continue
 				}
 				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
@@ -156,9 +156,6 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				}
 			}
 			continue
-		}
-		if fc, ok := it.Expr.(*ast.FuncCall); ok && p.fns.IsTableFunction(strings.ToUpper(fc.Name)) {
-			return nil, errorf(it.Position(), "Table functions are not supported yet: %s", strings.ToUpper(fc.Name))
 		}
 		e, err := b.bind(it.Expr, sc)
 		if err != nil {

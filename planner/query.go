@@ -316,7 +316,11 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 			subst[e.String()] = i
 		}
 	}
-	opts := projectionOpts{keyWhat: "key column", table: isTable, keyEquiv: keyEquiv}
+	step, tfPre, err := p.planTableFunctions(b, q, step, quals, hidden)
+	if err != nil {
+		return nil, err
+	}
+	opts := projectionOpts{keyWhat: "key column", table: isTable, keyEquiv: keyEquiv, pre: tfPre}
 	if b.join {
 		opts.keyWhat = "join expression"
 		if syntheticKey {

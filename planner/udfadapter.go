@@ -65,3 +65,11 @@ func (f registryFunctions) ResolveAggregate(name string, args []*types.Type, lit
 }
 
 func (f registryFunctions) CanUndo(name string) bool { return udaf.CanUndo(name) }
+
+func (f registryFunctions) ResolveTable(name string, args []*types.Type) (ScalarImpl, error) {
+	res, err := f.r.ResolveTable(name, args)
+	if err != nil {
+		return ScalarImpl{}, err
+	}
+	return ScalarImpl{Name: res.Name, Fn: res.Fn, Params: res.ParamTypes, Return: res.Return}, nil
+}

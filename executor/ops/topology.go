@@ -139,6 +139,12 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 			return nil, err
 		}
 		op = &selectKey{keys: keys, from: s.ValueFrom, next: next, policy: env.Policy}
+	case *physical.FlatMap:
+		f, err := newFlatMap(s, next, env.Policy)
+		if err != nil {
+			return nil, err
+		}
+		op = f
 	case *physical.Join:
 		if env.Stores == nil {
 			return nil, fmt.Errorf("join needs a state directory")

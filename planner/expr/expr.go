@@ -114,10 +114,13 @@ type Case struct {
 	T     *types.Type
 }
 
-// Cast converts X to T with ksqlDB's CAST semantics.
+// Cast converts X to T with ksqlDB's CAST semantics. Implicit marks a
+// conversion the planner inserted (widening, literal coercion): it prints
+// as its operand, as ksqlDB shows such expressions.
 type Cast struct {
-	X Expr
-	T *types.Type
+	X        Expr
+	T        *types.Type
+	Implicit bool
 }
 
 // Call invokes a scalar function. Fn is the resolved implementation: it
@@ -245,7 +248,12 @@ func (e *Case) String() string {
 	b.WriteString(" END)")
 	return b.String()
 }
-func (e *Cast) String() string { return "CAST(" + e.X.String() + " AS " + e.T.String() + ")" }
+func (e *Cast) String() string {
+	if e.Implicit {
+		return e.X.String()
+	}
+	return "CAST(" + e.X.String() + " AS " + e.T.String() + ")"
+}
 func (e *Call) String() string { return e.Name + "(" + join(e.Args) + ")" }
 func (e *Lambda) String() string {
 	return "(" + strings.Join(e.Params, ", ") + ") => " + e.Body.String()

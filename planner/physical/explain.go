@@ -53,6 +53,12 @@ func detail(s Step) string {
 		return "aggregates: " + strings.Join(parts, ", ") + w
 	case *Join:
 		return fmt.Sprintf("%s %s JOIN", s.Sides, s.Type)
+	case *FlatMap:
+		parts := make([]string, len(s.Calls))
+		for i, c := range s.Calls {
+			parts[i] = c.Name + "(" + exprList(c.Args) + ")"
+		}
+		return "table functions: " + strings.Join(parts, ", ")
 	case *Transient:
 		if s.Limit > 0 {
 			return fmt.Sprintf("limit: %d", s.Limit)

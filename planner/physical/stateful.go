@@ -89,3 +89,24 @@ type Join struct {
 func (s *Join) Kind() string          { return "join/v1" }
 func (s *Join) Inputs() []Step        { return []Step{s.Left, s.Right} }
 func (s *Join) Schema() *types.Schema { return s.Out }
+
+// TableCall is one table function call of a FlatMap.
+type TableCall struct {
+	Name   string
+	Fn     func(args []any) (any, error)
+	Args   []expr.Expr
+	Return *types.Type
+}
+
+// FlatMap runs table functions (EXPLODE, ...): each input row becomes as
+// many rows as the longest call result, shorter results padded with NULL.
+// Out is the input columns followed by one column per call.
+type FlatMap struct {
+	Input Step
+	Calls []TableCall
+	Out   *types.Schema
+}
+
+func (s *FlatMap) Kind() string          { return "flatMap/v1" }
+func (s *FlatMap) Inputs() []Step        { return []Step{s.Input} }
+func (s *FlatMap) Schema() *types.Schema { return s.Out }
