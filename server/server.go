@@ -20,6 +20,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/eddysql/eddy/planner"
+	"github.com/eddysql/eddy/server/commandlog"
 	"github.com/eddysql/eddy/server/config"
 	"github.com/eddysql/eddy/server/engine"
 	"github.com/eddysql/eddy/server/rest"
@@ -30,13 +31,14 @@ const Version = "0.1.0"
 
 // Server is a running Eddy server.
 type Server struct {
-	cfg     config.Config
-	log     *slog.Logger
-	broker  *kfake.Cluster
-	engine  *engine.Engine
-	http    *http.Server
-	ln      net.Listener
-	brokers []string
+	cfg      config.Config
+	commands *commandlog.Log
+	log      *slog.Logger
+	broker   *kfake.Cluster
+	engine   *engine.Engine
+	http     *http.Server
+	ln       net.Listener
+	brokers  []string
 }
 
 // Start brings the server up: broker connection, engine, statements of a
@@ -63,6 +65,20 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if v, err := strconv.ParseBool(cfg.Get("ksql.persistence.wrap.single.values", "")); err == nil {
 		wrap = &v
 	}
+	engineOpts := []engine.Option{engine.WithLogger(log)}
+	headless := cfg.Get(config.QueriesFile, "") != ""
+	if !headless {
+		// Interactive servers keep their statements in the command topic
+		// and replay it, so queries survive restarts.
+		cl, err := commandlog.Open(ctx, s.brokers, cfg.Get(config.ServiceID, "default_"))
+		if err != nil {
+			_ = rt.Close()
+			s.shutdownBroker()
+			return nil, err
+		}
+		s.commands = cl
+		engineOpts = append(engineOpts, engine.WithCommandLog(cl))
+	}
 	s.engine = engine.New(engine.Config{
 		ServiceID: cfg.Get(config.ServiceID, "default_"), Properties: cfg.KsqlProperties(),
 		Planner: planner.Config{
@@ -72,7 +88,22 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 			WrapSingleValues:   wrap,
 		},
 		DefaultReplicas: replicas, Version: Version,
-	}, rt, engine.WithLogger(log))
+	}, rt, engineOpts...)
+	if s.commands != nil {
+		entries, err := s.commands.ReadAll(ctx)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		replay := make([]engine.CommandEntry, len(entries))
+		for i, e := range entries {
+			replay[i] = engine.CommandEntry{Offset: e.Offset, Statement: e.Statement, Properties: e.Properties}
+		}
+		s.engine.Replay(ctx, replay)
+		if len(replay) > 0 {
+			log.Info("replayed the command topic", "commands", len(replay))
+		}
+	}
 
 	var opts []rest.Option
 	opts = append(opts, rest.WithLogger(log))
@@ -145,6 +176,9 @@ func (s *Server) Close() {
 	}
 	if s.engine != nil {
 		_ = s.engine.Close()
+	}
+	if s.commands != nil {
+		s.commands.Close()
 	}
 	s.shutdownBroker()
 }

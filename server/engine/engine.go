@@ -48,6 +48,7 @@ type Engine struct {
 	statuses map[string]commandResult
 	push     map[string]*pushQuery
 	pushSeq  int64
+	commands CommandLog
 }
 
 // Query is a persistent query.
@@ -71,6 +72,10 @@ type commandResult struct {
 
 // Option configures an Engine.
 type Option func(*Engine)
+
+// WithCommandLog makes the engine write the statements that change state
+// to a command log before it runs them.
+func WithCommandLog(l CommandLog) Option { return func(e *Engine) { e.commands = l } }
 
 // WithLogger sets the logger (and the processing log).
 func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }

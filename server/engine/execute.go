@@ -69,6 +69,15 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 	live := &session{ctx: ctx, cat: e.cat, props: stringProps(req.StreamsProperties), vars: upper, topics: topics, seq: e.seq}
 	var out []wire.Entity
 	for i, s := range stmts {
+		if e.commands != nil && changesState(s) {
+			// The command's offset numbers it: every server replaying the
+			// log derives the same query ids from it.
+			off, err := e.commands.Append(ctx, texts[i], copyMap(live.props))
+			if err != nil {
+				return nil, statementError(wire.ServerError(err.Error()), texts[i], out)
+			}
+			live.seq = off
+		}
 		ent, err := e.exec(live, s, texts[i])
 		if err != nil {
 			return nil, statementError(err, texts[i], out)
@@ -202,4 +211,55 @@ func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity,
 		return nil, errors.New("PAUSE and RESUME are not supported yet")
 	}
 	return nil, fmt.Errorf("unsupported statement %T", stmt)
+}
+
+// changesState tells the statements the command log keeps.
+func changesState(s ast.Statement) bool {
+	switch s.(type) {
+	case *ast.CreateSource, *ast.CreateAsSelect, *ast.InsertInto, *ast.Drop, *ast.Terminate,
+		*ast.CreateType, *ast.DropType, *ast.AlterSource:
+		return true
+	}
+	return false
+}
+
+// Replay applies commands from the command log at start, in order, each
+// numbered by its offset. A command that fails now (its topic was deleted,
+// say) is logged and skipped, as ksqlDB does.
+func (e *Engine) Replay(ctx context.Context, entries []CommandEntry) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range entries {
+		stmts, texts, err := parseStatements(c.Statement, map[string]string{})
+		if err != nil || len(stmts) != 1 {
+			e.log.Warn("skipping unreadable command", "offset", c.Offset, "error", err)
+			continue
+		}
+		topics, err := e.rt.Topics(ctx)
+		if err != nil {
+			e.log.Warn("replaying command", "offset", c.Offset, "error", err)
+			continue
+		}
+		props := c.Properties
+		if props == nil {
+			props = map[string]string{}
+		}
+		s := &session{ctx: ctx, cat: e.cat, props: props, vars: map[string]string{}, topics: topics, seq: c.Offset}
+		if _, err := e.exec(s, stmts[0], texts[0]); err != nil {
+			e.log.Warn("command failed on replay, skipped", "offset", c.Offset, "statement", texts[0], "error", err)
+		}
+		e.seq = max(e.seq, s.seq)
+	}
+}
+
+// CommandEntry is a command to replay.
+type CommandEntry struct {
+	Offset     int64
+	Statement  string
+	Properties map[string]string
+}
+
+// CommandLog is where accepted statements are kept.
+type CommandLog interface {
+	Append(ctx context.Context, stmt string, props map[string]string) (int64, error)
 }

@@ -27,6 +27,10 @@ type KafkaRuntime struct {
 
 	mu      sync.Mutex
 	queries map[string]*kafkaQuery
+	// created remembers the topics this runtime made: brokers publish new
+	// topics to metadata asynchronously, and a statement right after the
+	// one that created a topic must see it.
+	created map[string]TopicInfo
 }
 
 type kafkaQuery struct {
@@ -43,7 +47,7 @@ func NewKafkaRuntime(brokers []string, stateDir string, log *slog.Logger) (*Kafk
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Kafka %v: %w", brokers, err)
 	}
-	return &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}, nil
+	return &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, created: map[string]TopicInfo{}, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}, nil
 }
 
 // ClusterID returns the Kafka cluster id.
@@ -75,6 +79,15 @@ func (k *KafkaRuntime) Topics(ctx context.Context) (map[string]TopicInfo, error)
 		}
 		out[name] = info
 	}
+	k.mu.Lock()
+	for name, info := range k.created {
+		if _, ok := out[name]; ok {
+			delete(k.created, name) // the brokers know it now
+			continue
+		}
+		out[name] = info
+	}
+	k.mu.Unlock()
 	return out, nil
 }
 
@@ -88,10 +101,16 @@ func (k *KafkaRuntime) CreateTopic(ctx context.Context, name string, partitions,
 			return fmt.Errorf("creating topic %s: %w", name, r.Err)
 		}
 	}
+	k.mu.Lock()
+	k.created[name] = TopicInfo{Name: name, Partitions: partitions, Replicas: replicas}
+	k.mu.Unlock()
 	return nil
 }
 
 func (k *KafkaRuntime) DeleteTopic(ctx context.Context, name string) error {
+	k.mu.Lock()
+	delete(k.created, name)
+	k.mu.Unlock()
 	resp, err := k.admin.DeleteTopics(ctx, name)
 	if err != nil {
 		return fmt.Errorf("deleting topic %s: %w", name, err)
