@@ -44,6 +44,7 @@ func registerAggregates(r *Registry) {
 	r.aggregate("STDDEV_SAMPLE", "Sample standard deviation (alias of STDDEV_SAMP).", sigs(agg(pDbl, pNum)), ex("STDDEV_SAMPLE(col)", "DOUBLE", 1.0))
 	r.aggregate("STDDEV_POP", "Population standard deviation.", sigs(agg(pDbl, pNum)), ex("STDDEV_POP(col)", "DOUBLE", 1.0))
 	r.aggregate("ATTR", "The value when every row of the group has the same one, else NULL.", sigs(agg(pT, pT)), ex("ATTR(col)", "STRING", "x"))
+	r.aggregate("SUM_LIST", "Sum of the elements of array values.", sigs(agg(pNum, arrP(pNum))), ex("SUM_LIST(col)", "INTEGER", ia(1, 2)))
 	r.aggregate("CORRELATION", "Pearson correlation of two columns.", sigs(agg(pDbl, pDbl, pDbl)), ex("CORRELATION(x, y)", "DOUBLE", 1.0, 2.0))
 }
 
