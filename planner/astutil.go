@@ -71,11 +71,22 @@ func walkExpr(e ast.Expr, fn func(ast.Expr)) {
 
 // exprText prints simple expressions for messages that quote the SQL
 // before it is bound (column references, calls, literals).
-func exprText(e ast.Expr) string {
+func exprText(e ast.Expr) string { return exprTextWith(e, nil) }
+
+// exprTextWith prints like exprText; owner, when set, names the source of
+// an unqualified column so that the text shows it qualified, as ksqlDB's
+// join messages do.
+func exprTextWith(e ast.Expr, owner func(string) string) string {
+	exprText := func(e ast.Expr) string { return exprTextWith(e, owner) }
 	switch n := e.(type) {
 	case *ast.ColumnRef:
 		if n.Qualifier != "" {
 			return n.Qualifier + "." + n.Name
+		}
+		if owner != nil {
+			if q := owner(n.Name); q != "" {
+				return q + "." + n.Name
+			}
 		}
 		return n.Name
 	case *ast.Literal:

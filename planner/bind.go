@@ -101,6 +101,13 @@ func (b *binder) bindNode(e ast.Expr, sc *scope) (expr.Expr, error) {
 	case *ast.Binary:
 		return b.bindBinary(e, sc)
 	case *ast.Unary:
+		if lit, ok := e.Operand.(*ast.Literal); ok && e.Op == ast.OpNeg && isNumericLiteral(lit) {
+			// -9223372036854775808 is a BIGINT: fold the sign into the
+			// literal before its range is checked.
+			neg := *lit
+			neg.Text = "-" + lit.Text
+			return bindLiteral(&neg)
+		}
 		x, err := b.bind(e.Operand, sc)
 		if err != nil {
 			return nil, err
@@ -171,24 +178,19 @@ func (b *binder) bindNode(e ast.Expr, sc *scope) (expr.Expr, error) {
 	case *ast.Lambda:
 		return nil, errorf(e.Position(), "Lambda expressions are only allowed as function arguments")
 	case *ast.ArrayCtor:
-		elems, t, err := b.bindCommon(e.Elems, sc, e.Position(), "ARRAY")
-		if err != nil {
-			return nil, err
-		}
-		return &expr.ArrayCtor{Elems: elems, T: types.ArrayOf(t)}, nil
+		return b.bindArrayCtor(e, sc)
 	case *ast.MapCtor:
-		keys, kt, err := b.bindCommon(e.Keys, sc, e.Position(), "MAP key")
-		if err != nil {
-			return nil, err
-		}
-		vals, vt, err := b.bindCommon(e.Values, sc, e.Position(), "MAP value")
-		if err != nil {
-			return nil, err
-		}
-		return &expr.MapCtor{Keys: keys, Values: vals, T: types.MapOf(kt, vt)}, nil
+		return b.bindMapCtor(e, sc)
 	case *ast.StructCtor:
 		vals := make([]expr.Expr, len(e.Values))
 		fields := make([]types.Field, len(e.Values))
+		seen := map[string]bool{}
+		for _, n := range e.Names {
+			if seen[n] {
+				return nil, errorf(e.Position(), "Duplicate field names found in STRUCT: '%s'", n)
+			}
+			seen[n] = true
+		}
 		for i, v := range e.Values {
 			x, err := b.bind(v, sc)
 			if err != nil {
@@ -220,6 +222,10 @@ func negate(x expr.Expr) expr.Expr {
 	return &expr.Neg{X: x}
 }
 
+func isNumericLiteral(l *ast.Literal) bool {
+	return l.Kind == ast.LitInteger || l.Kind == ast.LitDecimal || l.Kind == ast.LitDouble
+}
+
 func bindLiteral(e *ast.Literal) (expr.Expr, error) {
 	switch e.Kind {
 	case ast.LitNull:
@@ -243,7 +249,13 @@ func bindLiteral(e *ast.Literal) (expr.Expr, error) {
 		return &expr.Literal{Value: d, T: decimalTypeOf(e.Text)}, nil
 	case ast.LitDouble:
 		v, err := strconv.ParseFloat(e.Text, 64)
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && !math.IsInf(v, 0) {
+			err = nil // underflow to zero or a denormal
+		}
 		if err != nil {
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+				return nil, errorf(e.Position(), "Number overflows DOUBLE: %s", e.Text)
+			}
 			return nil, errorf(e.Position(), "Invalid numeric literal: %s", e.Text)
 		}
 		return &expr.Literal{Value: v, T: types.DoubleType}, nil
@@ -403,7 +415,7 @@ func (b *binder) bindBinary(e *ast.Binary, sc *scope) (expr.Expr, error) {
 		return &expr.Binary{Op: op, Left: castTo(l, types.BooleanType), Right: castTo(r, types.BooleanType), T: types.BooleanType}, nil
 	case op == expr.Concat || (op == expr.Add && (lt.Kind == types.KindString || rt.Kind == types.KindString)):
 		if (lt.Kind != types.KindString && lt.Kind != types.KindNull) || (rt.Kind != types.KindString && rt.Kind != types.KindNull) {
-			return nil, errorf(e.Position(), "Error processing expression: (%s + %s). Unsupported arithmetic types. %s %s", l, r, lt, rt)
+			return nil, errorf(e.Position(), "%sError processing expression: (%s + %s). Unsupported arithmetic types. %s %s", clausePrefix(sc), l, r, lt.Kind, rt.Kind)
 		}
 		return &expr.Binary{Op: expr.Concat, Left: castTo(l, types.StringType), Right: castTo(r, types.StringType), T: types.StringType}, nil
 	case e.Op.IsArithmetic():
@@ -412,7 +424,7 @@ func (b *binder) bindBinary(e *ast.Binary, sc *scope) (expr.Expr, error) {
 			if lt.Kind == types.KindNull && rt.Kind == types.KindNull {
 				ct = types.IntType
 			} else {
-				return nil, errorf(e.Position(), "Error processing expression: (%s %s %s). Unsupported arithmetic types. %s %s", l, op, r, lt, rt)
+				return nil, errorf(e.Position(), "%sError processing expression: (%s %s %s). Unsupported arithmetic types. %s %s", clausePrefix(sc), l, op, r, lt.Kind, rt.Kind)
 			}
 		}
 		res := ct
@@ -421,12 +433,32 @@ func (b *binder) bindBinary(e *ast.Binary, sc *scope) (expr.Expr, error) {
 		}
 		return &expr.Binary{Op: op, Left: castTo(l, ct), Right: castTo(r, ct), T: res}, nil
 	default:
+		if lt.Kind == types.KindNull || rt.Kind == types.KindNull {
+			if op != expr.IsDistinct && op != expr.IsNotDistinct && (isNullLiteral(l) || isNullLiteral(r)) {
+				return nil, errorf(e.Position(), "%sComparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' instead.", clausePrefix(sc), lt.Kind, op, rt.Kind)
+			}
+		}
+		l, r = magicTimestamp(l, r), magicTimestamp(r, l)
+		lt, rt = l.Type(), r.Type()
 		ct, err := comparisonType(l, r)
 		if err != nil {
 			return nil, errorf(e.Position(), "Error in %s expression: Cannot compare %s (%s) to %s (%s) with %s.", sc.clause, l, lt, r, rt, comparisonNames[op])
 		}
 		return &expr.Binary{Op: op, Left: castTo(l, ct), Right: castTo(r, ct), T: types.BooleanType}, nil
 	}
+}
+
+// clausePrefix is how ksqlDB introduces type errors of a filter clause.
+func clausePrefix(sc *scope) string {
+	if sc.clause == "WHERE" || sc.clause == "HAVING" {
+		return "Error in " + sc.clause + " expression: "
+	}
+	return ""
+}
+
+func isNullLiteral(e expr.Expr) bool {
+	lit, ok := e.(*expr.Literal)
+	return ok && lit.Value == nil && lit.T.Kind == types.KindNull
 }
 
 func nonNull(t, fallback *types.Type) *types.Type {
@@ -469,6 +501,7 @@ func (b *binder) bindBetween(e *ast.Between, sc *scope) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	lo, hi = magicTimestamp(lo, x), magicTimestamp(hi, x)
 	ct := commonType(x.Type(), lo.Type())
 	if ct != nil {
 		ct = commonType(ct, hi.Type())
@@ -586,6 +619,9 @@ func (b *binder) bindCase(e *ast.Case, sc *scope) (expr.Expr, error) {
 	bound, ct, err := b.bindCommon(results, sc, e.Position(), "CASE result")
 	if err != nil {
 		return nil, err
+	}
+	if ct.Kind == types.KindNull {
+		return nil, errorf(e.Position(), "Invalid Case expression. All case branches have NULL type")
 	}
 	for i := range whens {
 		whens[i].Result = bound[i]

@@ -145,7 +145,7 @@ func parseLiteralAs(text string, t *types.Type) (expr.Expr, error) {
 			if derr != nil {
 				return nil, bad
 			}
-			return &expr.Literal{Value: d, T: decimalTypeOf(s)}, nil
+			return decimalLiteral(d, s), nil
 		}
 		if t.Kind == types.KindInt && n >= math.MinInt32 && n <= math.MaxInt32 {
 			return &expr.Literal{Value: int32(n), T: types.IntType}, nil
@@ -162,10 +162,18 @@ func parseLiteralAs(text string, t *types.Type) (expr.Expr, error) {
 		if err != nil {
 			return nil, bad
 		}
-		return &expr.Literal{Value: d, T: decimalTypeOf(s)}, nil
+		return decimalLiteral(d, s), nil
 	}
 	// Temporal and bytes values are parsed by a cast at run time.
 	return &expr.Cast{X: &expr.Literal{Value: text, T: types.StringType}, T: t, Implicit: true}, nil
+}
+
+// decimalLiteral is the DECIMAL literal text spells ('2e1' is 20).
+func decimalLiteral(d decimal.Decimal, text string) *expr.Literal {
+	if d.Exponent() > 0 {
+		d = d.Round(0)
+	}
+	return &expr.Literal{Value: d, T: literalDecimalType(text)}
 }
 
 // parseSQLBoolean accepts what ksqlDB's SqlBooleans does: any prefix of

@@ -40,6 +40,9 @@ func kindName(k catalog.Kind) string {
 // a nil source with no error means IF NOT EXISTS found it already there.
 func (p *Planner) CreateSource(s *ast.CreateSource) (*catalog.Source, error) {
 	kind := kindOf(s.Kind)
+	if s.OrReplace && s.IsSource {
+		return nil, plain("Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.", kindName(kind), s.Name, kindName(kind))
+	}
 	if existing, ok := p.cat.Source(s.Name); ok {
 		if err := p.checkReplace(existing, kind, s.Name, s.OrReplace, s.IfNotExists); err != nil || !s.OrReplace {
 			return nil, err

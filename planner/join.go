@@ -25,6 +25,10 @@ type relation struct {
 	keyTexts []string
 	// synthetic marks a generated key column (full joins, expressions).
 	synthetic bool
+	// fkLeftKey is set for a foreign-key join: the left table's key
+	// column, which the projection must include.
+	fkLeftKey    string
+	fkLeftSource string
 }
 
 // joinQualifiers maps aliases to column prefixes.
@@ -161,7 +165,19 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return nil, errorf(cond.Position(), "Each side of the join condition must reference a different source: %s = %s", exprText(cond.Left), exprText(cond.Right))
 	}
 	leftKey, rightKey := a, c
-	leftText, rightText := exprText(cond.Left), exprText(cond.Right)
+	all := append(append([]types.Column(nil), left.step.Schema().Columns...), right.step.Schema().Columns...)
+	aliases := append(append([]string(nil), left.aliases...), right.aliases...)
+	owner := func(name string) string {
+		for _, q := range aliases {
+			for _, c := range all {
+				if c.Name == q+"_"+name {
+					return q
+				}
+			}
+		}
+		return ""
+	}
+	leftText, rightText := exprTextWith(cond.Left, owner), exprTextWith(cond.Right, owner)
 	if sa == 1 {
 		leftKey, rightKey = c, a
 		leftText, rightText = rightText, leftText
@@ -217,7 +233,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return nil, plain("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s = %s.", leftText, rightText)
 	}
 	if left.table && !isKeyColumn(leftKey, left.step.Schema()) {
-		return nil, plain("Invalid join condition: foreign-key table-table joins are not supported yet. Got %s = %s.", leftText, rightText)
+		return p.planForeignKeyJoin(j, left, right, leftKey, rightKey, leftText, rightText, typ)
 	}
 	lstep, err := rekey(left.step, leftKey, left.table, "Join-left-repartition")
 	if err != nil {

@@ -68,10 +68,10 @@ func (n *namer) generated() string {
 type projItem struct {
 	// windowKey marks WINDOWSTART/WINDOWEND shown as part of the key.
 	windowKey bool
-	expr    expr.Expr
-	name    string
-	aliased bool
-	pos     ast.Pos
+	expr      expr.Expr
+	name      string
+	aliased   bool
+	pos       ast.Pos
 }
 
 // planProjection binds the SELECT list and orders the output: for
@@ -281,6 +281,11 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 }
 
 func missingKeyError(sink string, missing []string, what string) error {
+	if what == "foreign key join key" {
+		src, col, _ := strings.Cut(missing[0], "\x00")
+		col = strings.TrimPrefix(col, src+"_")
+		return plain("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`%s`). Missing column: `%s`.", src, col)
+	}
 	if what == "synthetic join key" {
 		return plain("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the join expression %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sink, missing[0], missing[0], missing[0])
 	}

@@ -94,8 +94,10 @@ func (w *withProps) boolean(name string) (*bool, error) {
 // formats works out key and value formats from FORMAT, KEY_FORMAT,
 // VALUE_FORMAT and the defaults (inherited or configured).
 func (w *withProps) formats(defKey, defValue string, defWrap *bool) (key, value catalog.Format, err error) {
-	if w.has("FORMAT") && (w.has("KEY_FORMAT") || w.has("VALUE_FORMAT")) {
-		return key, value, plain("Cannot supply both 'FORMAT' and 'KEY_FORMAT' or 'VALUE_FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
+	for _, side := range []string{"KEY_FORMAT", "VALUE_FORMAT"} {
+		if w.has("FORMAT") && w.has(side) {
+			return key, value, plain("Cannot supply both '%s' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.", side)
+		}
 	}
 	k, v := defKey, defValue
 	if w.has("FORMAT") {

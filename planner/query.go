@@ -63,6 +63,9 @@ func (p *Planner) Query(q *ast.Query) (*QueryPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkTypedColumns(qp.Output); err != nil {
+		return nil, err
+	}
 	qp.Root = &physical.Transient{Input: qp.Root, Limit: qp.Limit}
 	uniqueNames(qp.Root)
 	return qp, nil
@@ -82,6 +85,9 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 	}
 	qp, err := p.planSelect(s.Query, s.Name)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTypedColumns(qp.Output); err != nil {
 		return nil, err
 	}
 	from := p.primarySource(s.Query)
@@ -105,9 +111,15 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 			}
 		}
 	}
+	explicitNone := (w.has("KEY_FORMAT") || w.has("FORMAT")) && keyFmt.Name == "NONE"
 	if len(qp.Output.Key()) == 0 {
+		if w.has("KEY_FORMAT") && keyFmt.Name != "NONE" {
+			return nil, plain("Key format specified for stream without key columns.")
+		}
 		keyFmt.Name = "NONE"
-	} else if keyFmt.Name == "NONE" {
+	} else if keyFmt.Name == "NONE" && !explicitNone {
+		// A keyless source's NONE does not carry over to a keyed result;
+		// an explicit NONE is checked against the key columns.
 		keyFmt.Name = p.cfg.DefaultKeyFormat
 	}
 	topic := w.str("KAFKA_TOPIC")
@@ -136,6 +148,17 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 	return &PersistentPlan{QueryPlan: *qp, Sink: sink, Create: true}, nil
 }
 
+// checkTypedColumns rejects result columns whose type is that of an
+// untyped NULL (SELECT NULL AS X): no format can write them.
+func checkTypedColumns(s *types.Schema) error {
+	for _, c := range s.Columns {
+		if c.Type.Kind == types.KindNull {
+			return plain("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+		}
+	}
+	return nil
+}
+
 func sinkStep(input physical.Step, sink *catalog.Source) *physical.Sink {
 	tsCol := -1
 	if sink.Timestamp.Column != "" {
@@ -160,6 +183,9 @@ func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
 	}
 	qp, err := p.planSelect(s.Query, s.Target)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTypedColumns(qp.Output); err != nil {
 		return nil, err
 	}
 	if qp.Table {
@@ -213,6 +239,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	var keyEquiv map[string]bool
 	var joinTexts []string
 	var syntheticKey bool
+	var fkKey, fkSource string
 	if tbl, ok := q.From.(*ast.Table); ok {
 		var found bool
 		if src, found = p.cat.Source(tbl.Name); !found {
@@ -235,6 +262,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 			return nil, err
 		}
 		step, quals, keyEquiv, joinTexts, syntheticKey = rel.step, joinQualifiers(rel.aliases), rel.keyEquiv, rel.keyTexts, rel.synthetic
+		fkKey, fkSource = rel.fkLeftKey, rel.fkLeftSource
 		qp.Sources, qp.Table, qp.Window = rel.sources, rel.table, rel.window
 		kind := catalog.Stream
 		if rel.table {
@@ -326,6 +354,10 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		if syntheticKey {
 			opts.keyWhat = "synthetic join key"
 		}
+		if fkKey != "" {
+			opts.keyWhat = "foreign key join key"
+			joinTexts = []string{fkSource + "\x00" + fkKey}
+		}
 		if len(joinTexts) > 1 {
 			opts.keyNames = []string{strings.Join(joinTexts[:len(joinTexts)-1], ", ") + " or " + joinTexts[len(joinTexts)-1]}
 		} else {
@@ -351,7 +383,10 @@ func (p *Planner) planPartitionBy(b *binder, exprs []ast.Expr, in physical.Step,
 	var keyCols []types.Column
 	names := newNamer(in.Schema())
 	for _, a := range exprs {
-		if lit, ok := a.(*ast.Literal); ok && lit.Kind == ast.LitNull && len(exprs) == 1 {
+		if lit, ok := a.(*ast.Literal); ok && lit.Kind == ast.LitNull {
+			if len(exprs) > 1 {
+				return nil, errorf(a.Position(), "Cannot PARTITION BY multiple columns including NULL")
+			}
 			break
 		}
 		e, err := b.bind(a, sc)

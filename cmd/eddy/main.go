@@ -1,5 +1,6 @@
 // Command eddy is Eddy's single binary: `eddy server` runs the streaming
-// SQL server, `eddy version` prints the version.
+// SQL server, `eddy shell` the ksql> shell, `eddy version` prints the
+// version.
 package main
 
 import (
@@ -24,6 +25,7 @@ func usage() {
 
 commands:
   server    run the streaming SQL server (eddy server -h for flags)
+  shell     the ksql> shell over the REST API (eddy shell -h for flags)
   version   print the version`)
 }
 
@@ -35,6 +37,8 @@ func run(args []string) int {
 	switch args[0] {
 	case "server":
 		return runServer(args[1:])
+	case "shell":
+		return runShell(args[1:])
 	case "version", "--version", "-version":
 		fmt.Println("eddy", server.Version)
 		return 0

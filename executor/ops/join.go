@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/planner/physical"
 	"github.com/eddysql/eddy/planner/types"
@@ -18,6 +19,8 @@ import (
 // Stored values are the row's timestamp followed by the encoded row.
 type join struct {
 	step       *physical.Join
+	fk         eval.Evaluator // foreign-key joins: the left row's right key
+	index      Store          // foreign-key joins: (right key, left key) -> nothing
 	stores     [2]Store
 	keys       [2]*rowCodec
 	rows       [2]*rowCodec
@@ -69,6 +72,14 @@ func newJoin(step *physical.Join, stores func(string) (Store, error), next Opera
 	if j.stores[1], err = stores(step.RightStore); err != nil {
 		return nil, err
 	}
+	if step.LeftFK != nil {
+		if j.fk, err = eval.Compile(step.LeftFK); err != nil {
+			return nil, err
+		}
+		if j.index, err = stores(step.LeftStore + "-index"); err != nil {
+			return nil, err
+		}
+	}
 	return j, nil
 }
 
@@ -111,6 +122,8 @@ func (j *join) process(ctx context.Context, side int, r *Record) error {
 		j.streamTime = r.Timestamp
 	}
 	switch j.step.Sides {
+	case "FOREIGN_KEY":
+		err = j.foreignKey(ctx, side, r, kb)
 	case "STREAM_STREAM":
 		err = j.streamStream(ctx, side, r, kb)
 	case "STREAM_TABLE":

@@ -104,6 +104,13 @@ func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 			return s.bad(raw, "key", err)
 		}
 		copy(row, k)
+		if s.step.Table && allNil(row[:s.nKey]) {
+			// A table row needs a key: Kafka Streams drops records with a
+			// null key from a table's changelog.
+			s.policy.logger().Warn("table record with a null key, record skipped", "source", s.step.SourceName,
+				"topic", raw.Topic, "partition", raw.Partition, "offset", raw.Offset)
+			return nil
+		}
 	}
 	rec := &Record{Row: row, Timestamp: raw.Timestamp, Partition: raw.Partition, Offset: raw.Offset, Headers: raw.Headers, Window: win}
 	// A null value is a tombstone on a table and a row without value on a
@@ -147,6 +154,15 @@ func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 		}
 	}
 	return s.next.Process(ctx, rec)
+}
+
+func allNil(vs []any) bool {
+	for _, v := range vs {
+		if v != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // materialize remembers the key's value and attaches the previous one.

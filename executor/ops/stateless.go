@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/eddysql/eddy/executor/eval"
+	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/physical"
 	"github.com/eddysql/eddy/planner/types"
 )
@@ -98,23 +99,114 @@ func (p *project) apply(row []any, keysOnly bool) []any {
 
 // selectKey re-keys a stream for PARTITION BY.
 type selectKey struct {
-	keys   []eval.Evaluator
-	from   []int
-	next   Operator
-	policy ErrorPolicy
+	keys []eval.Evaluator
+	// readsValue marks the key expressions that read a value column: on
+	// a record without value they give a NULL key, as in ksqlDB (nil
+	// when unknown: every expression is evaluated).
+	readsValue []bool
+	from       []int
+	next       Operator
+	policy     ErrorPolicy
+}
+
+func newSelectKey(step *physical.SelectKey, next Operator, policy ErrorPolicy) (*selectKey, error) {
+	keys, err := eval.CompileAll(step.KeyExprs)
+	if err != nil {
+		return nil, err
+	}
+	s := &selectKey{keys: keys, from: step.ValueFrom, next: next, policy: policy}
+	in := step.Input.Schema()
+	for _, e := range step.KeyExprs {
+		s.readsValue = append(s.readsValue, readsValueColumn(e, in))
+	}
+	return s, nil
+}
+
+// readsValueColumn tells whether e reads a column of in that is not a
+// key column. ksqlDB evaluates only the expressions that depend on key
+// columns alone on a record without value; pseudo columns such as
+// ROWTIME come with the value there, so they count as value columns.
+func readsValueColumn(e expr.Expr, in *types.Schema) bool {
+	found := false
+	var walk func(e expr.Expr)
+	walk = func(e expr.Expr) {
+		if e == nil || found {
+			return
+		}
+		switch e := e.(type) {
+		case *expr.Column:
+			if e.Index < len(in.Columns) {
+				found = in.Columns[e.Index].Namespace != types.NsKey
+			}
+		case *expr.Binary:
+			walk(e.Left)
+			walk(e.Right)
+		case *expr.Not:
+			walk(e.X)
+		case *expr.Neg:
+			walk(e.X)
+		case *expr.IsNull:
+			walk(e.X)
+		case *expr.Like:
+			walk(e.X)
+			walk(e.Pattern)
+		case *expr.In:
+			walk(e.X)
+			for _, x := range e.List {
+				walk(x)
+			}
+		case *expr.Case:
+			for _, w := range e.Whens {
+				walk(w.Cond)
+				walk(w.Result)
+			}
+			walk(e.Else)
+		case *expr.Cast:
+			walk(e.X)
+		case *expr.Call:
+			for _, x := range e.Args {
+				walk(x)
+			}
+		case *expr.Lambda:
+			walk(e.Body)
+		case *expr.Subscript:
+			walk(e.X)
+			walk(e.Index)
+		case *expr.Field:
+			walk(e.X)
+		case *expr.ArrayCtor:
+			for _, x := range e.Elems {
+				walk(x)
+			}
+		case *expr.MapCtor:
+			for i := range e.Keys {
+				walk(e.Keys[i])
+				walk(e.Values[i])
+			}
+		case *expr.StructCtor:
+			for _, x := range e.Values {
+				walk(x)
+			}
+		}
+	}
+	walk(e)
+	return found
 }
 
 func (s *selectKey) Process(ctx context.Context, r *Record) error {
 	if r.Old != nil {
-		r.Old = s.apply(r.Old)
+		r.Old = s.apply(r.Old, false)
 	}
-	r.Row = s.apply(r.Row)
+	r.Row = s.apply(r.Row, r.Tombstone)
 	return s.next.Process(ctx, r)
 }
 
-func (s *selectKey) apply(row []any) []any {
+func (s *selectKey) apply(row []any, noValue bool) []any {
 	out := make([]any, len(s.keys)+len(s.from))
 	for i, ev := range s.keys {
+		if noValue && i < len(s.readsValue) && s.readsValue[i] {
+			continue
+		}
 		v, err := ev(row)
 		if err != nil {
 			s.policy.logger().Warn("Error computing the new key, key set to null", "error", err)

@@ -39,7 +39,13 @@ type Topology struct {
 	internal []string
 	// stores are the state stores it uses.
 	stores []string
+	// partitions sizes internal topics that need a fixed size.
+	partitions map[string]int
 }
+
+// InternalPartitions returns the partition count an internal topic needs,
+// 0 when it should be sized like the query's sources.
+func (t *Topology) InternalPartitions(topic string) int { return t.partitions[topic] }
 
 // InternalTopics returns the internal topics (repartitions) the topology
 // writes and reads back.
@@ -110,6 +116,12 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 		src.next = next
 		t.addSource(topic, src)
 		t.internal = append(t.internal, topic)
+		if s.Partitions > 0 {
+			if t.partitions == nil {
+				t.partitions = map[string]int{}
+			}
+			t.partitions[topic] = s.Partitions
+		}
 		op = sink
 	case *physical.Aggregate:
 		store, err := t.openStore(env, s.Store)
@@ -134,11 +146,11 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 		}
 		op = p
 	case *physical.SelectKey:
-		keys, err := eval.CompileAll(s.KeyExprs)
+		sk, err := newSelectKey(s, next, env.Policy)
 		if err != nil {
 			return nil, err
 		}
-		op = &selectKey{keys: keys, from: s.ValueFrom, next: next, policy: env.Policy}
+		op = sk
 	case *physical.FlatMap:
 		f, err := newFlatMap(s, next, env.Policy)
 		if err != nil {

@@ -14,6 +14,9 @@ type Repartition struct {
 	// Topic is the internal topic's name suffix; the runtime prefixes it
 	// with the query's application id.
 	Topic string
+	// Partitions, when set, sizes the internal topic; 0 sizes it like the
+	// query's sources.
+	Partitions int
 }
 
 // AggregateCall is one aggregate function call.
@@ -80,6 +83,9 @@ type Join struct {
 	Grace *int64
 	// LeftStore and RightStore name the join's state stores.
 	LeftStore, RightStore string
+	// LeftFK, for a foreign-key join (Sides FOREIGN_KEY), computes the
+	// right key a left row refers to.
+	LeftFK expr.Expr
 	// LeftValues and RightValues pick the input columns copied into Out
 	// after the key.
 	LeftValues, RightValues []int

@@ -2,12 +2,14 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/cockroachdb/pebble/vfs"
 
 	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/serde"
 	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner"
@@ -51,7 +53,48 @@ func (e *Engine) validateFormats(src *catalog.Source) error {
 	return check(src.ValueFormat, src.Schema.Value(), false)
 }
 
+// checkDeclaredFormats validates the formats a CREATE statement's WITH
+// clause names, and their properties, before the statement is planned:
+// ksqlDB reports an unknown format or a bad delimiter before any problem
+// with the columns. Column checks come later, in validateFormats.
+func (e *Engine) checkDeclaredFormats(p *planner.Planner, st ast.Statement) error {
+	key, value, ok := p.DeclaredFormats(st)
+	if !ok {
+		return nil
+	}
+	for _, side := range []struct {
+		f     catalog.Format
+		isKey bool
+	}{{value, false}, {key, true}} {
+		if side.f.Name == "" {
+			continue
+		}
+		format, err := e.formats.Get(side.f.Name)
+		if err != nil {
+			if errors.Is(err, serde.ErrNeedsSchemaRegistry) {
+				continue // reported with the columns, as before
+			}
+			return err
+		}
+		props := ops.SerdeProps(side.f, side.isKey)
+		// Only the properties: wrapping depends on the columns.
+		props.WrapSingleValue, props.DefaultWrapSingleValue = nil, nil
+		if props.Delimiter != "" && format.Name() == serde.Delimited.Name() {
+			if _, err := serde.ParseDelimiter(props.Delimiter, side.isKey); err != nil {
+				return fmt.Errorf("Failed to prepare statement: %w", err)
+			}
+		}
+		if err := format.Validate(nil, props); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (e *Engine) createSource(s *session, st *ast.CreateSource) (wire.Entity, error) {
+	if err := e.checkDeclaredFormats(e.planner(s.cat), st); err != nil {
+		return nil, err
+	}
 	src, err := e.planner(s.cat).CreateSource(st)
 	if err != nil {
 		return nil, err
@@ -110,6 +153,9 @@ func kindOf(k ast.SourceKind) catalog.Kind {
 func (e *Engine) createAsSelect(s *session, st *ast.CreateAsSelect) (wire.Entity, error) {
 	if existing, ok := s.cat.Source(st.Name); ok && st.IfNotExists {
 		return &wire.WarningEntity{Message: fmt.Sprintf("Cannot add %s %s: A %s with the same name already exists.", strings.ToLower(existing.Kind.String()), st.Name, strings.ToLower(existing.Kind.String()))}, nil
+	}
+	if err := e.checkDeclaredFormats(e.planner(s.cat), st); err != nil {
+		return nil, err
 	}
 	plan, err := e.planner(s.cat).CreateAsSelect(st)
 	if err != nil {
@@ -195,7 +241,11 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 	}
 	changelog := func(store string) string { return e.appID(id) + "-" + store + "-changelog" }
 	for _, t := range trial.InternalTopics() {
-		if err := e.createTopic(s, t, partitions, e.cfg.DefaultReplicas); err != nil {
+		n := partitions
+		if fixed := trial.InternalPartitions(t); fixed > 0 {
+			n = fixed
+		}
+		if err := e.createTopic(s, t, n, e.cfg.DefaultReplicas); err != nil {
 			return nil, err
 		}
 	}
@@ -236,6 +286,9 @@ func (e *Engine) drop(s *session, st *ast.Drop) (wire.Entity, error) {
 	}
 	if src.Kind != kind {
 		return nil, fmt.Errorf("Incompatible data source type is %s, but statement was DROP %s", src.Kind, kind)
+	}
+	if st.DeleteTopic && src.ReadOnly {
+		return nil, fmt.Errorf("Cannot delete topic for read-only source: %s", src.Name)
 	}
 	readers, writers := e.queriesOf(src.Name)
 	var blocking []string
@@ -370,6 +423,9 @@ func (e *Engine) alterSource(s *session, st *ast.AlterSource) (wire.Entity, erro
 	}
 	if src.Sink {
 		return nil, fmt.Errorf("ALTER command is not supported for CREATE ... AS statements.")
+	}
+	if src.ReadOnly {
+		return nil, fmt.Errorf("Cannot alter %s '%s': ALTER operations are not supported on source %ss.", strings.ToLower(kind.String()), src.Name, strings.ToLower(kind.String()))
 	}
 	next := *src
 	next.Schema = &types.Schema{Columns: append([]types.Column(nil), src.Schema.Columns...)}
