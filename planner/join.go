@@ -65,14 +65,12 @@ func (p *Planner) planJoinLeaf(t *ast.Table) (*relation, error) {
 		ValueFormat: src.ValueFormat, Physical: src.Schema, Timestamp: src.Timestamp, Window: src.Window,
 		Out: sourceSchema(src),
 	}
-	// Rename every column to <ALIAS>_<NAME>; pseudo columns keep their
-	// names (the join computes its own).
+	// Rename every column to <ALIAS>_<NAME>, pseudo columns included (a
+	// query may select L.ROWTIME); the join computes its own ROWTIME,
+	// ROWPARTITION and ROWOFFSET, which follow.
 	out := &types.Schema{}
 	var exprs []expr.Expr
 	for i, c := range in.Out.Columns {
-		if isPseudo(c.Name) && c.Name != types.WindowStart && c.Name != types.WindowEnd {
-			continue
-		}
 		nc := c
 		nc.Name = alias + "_" + c.Name
 		if isPseudo(c.Name) {
@@ -292,21 +290,29 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	for k := range left.keyEquiv {
 		rel.keyEquiv[k] = true
 	}
-	switch {
-	case synthetic:
+	// The expressions a projection may use for the key: every column join
+	// expression of the chain (ksqlDB lists them all in its message).
+	if synthetic {
 		rel.keyTexts = []string{keyCol.Name}
-	case keyCol.Name == rcols[0].Name:
-		rel.keyTexts = []string{rightText}
+	} else {
+		rel.keyTexts = append([]string(nil), left.keyTexts...)
+		if left.synthetic {
+			rel.keyTexts = nil
+		}
+		add := func(t string) {
+			for _, x := range rel.keyTexts {
+				if x == t {
+					return
+				}
+			}
+			rel.keyTexts = append(rel.keyTexts, t)
+		}
 		if leftIsCol {
-			rel.keyTexts = []string{leftText, rightText}
+			add(leftText)
 		}
-	default:
-		rel.keyTexts = append(append([]string(nil), left.keyTexts...), leftText)
-		if len(left.keyTexts) > 0 {
-			rel.keyTexts = append([]string(nil), left.keyTexts...)
-		}
-		if rightIsCol && typ == "INNER" {
-			rel.keyTexts = append(rel.keyTexts, rightText)
+		if rightIsCol {
+			add(rightText)
+			rel.keyEquiv[rcols[0].Name] = true
 		}
 	}
 	if keyCol.Name == lcols[0].Name && rightIsCol {

@@ -141,7 +141,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				return nil, errorf(it.Position(), "'%s' is not a valid stream/table name or alias.", it.StarOf)
 			}
 			for i, c := range schema.Columns {
-				if isPseudo(c.Name) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")) {
+				if isPseudo(c.Name) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && (isSidePseudo(c.Name, quals) || (it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")))) {
 					continue
 				}
 				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
@@ -214,6 +214,12 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			}
 			if first, seen := keyItem[idx]; !seen && schema.Columns[idx].Namespace == types.NsKey {
 				keyItem[idx] = ii
+				if idx != c.Index {
+					// An equivalent column stands for the key: read the key
+					// itself, which outer joins fill from either side.
+					k := schema.Columns[idx]
+					items[ii].expr = &expr.Column{Index: idx, Name: k.Name, T: k.Type}
+				}
 			} else if seen && opts.pre != nil && persistent {
 				return nil, plain("The projection contains a key column more than once: %s and %s.", types.QuoteIdent(items[first].name), types.QuoteIdent(it.name))
 			}
@@ -302,4 +308,15 @@ func missingKeyError(sink string, missing []string, what string) error {
 	}
 	list := strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1]
 	return plain("The query used to build `%s` must include the %ss %s in its projection (eg, SELECT %s...).", sink, what, list, strings.Join(missing, ", "))
+}
+
+// isSidePseudo tells a join input's own pseudo columns (L_ROWTIME, ...),
+// which a star does not select.
+func isSidePseudo(name string, quals map[string]bool) bool {
+	for q := range quals {
+		if rest, ok := strings.CutPrefix(name, q+"_"); ok && isPseudo(rest) {
+			return true
+		}
+	}
+	return false
 }

@@ -148,11 +148,17 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 		return nil
 	}
 	ts := r.Timestamp
-	if j.step.Grace != nil {
-		// Beyond the grace period a record can no longer join anything.
-		if ts+max(j.step.Before, j.step.After)+*j.step.Grace < j.streamTime {
+	if j.step.Grace != nil && ts < j.streamTime-(j.step.Before+j.step.After+*j.step.Grace) {
+		// Past the grace period nothing can join the record any more: an
+		// outer side's record is emitted alone at once, an inner one dropped.
+		if !j.outer(side) {
 			return nil
 		}
+		l, rr := r.Row, []any(nil)
+		if side == 1 {
+			l, rr = nil, r.Row
+		}
+		return j.emit(ctx, l, rr, ts, r)
 	}
 	j.seq++
 	sk := binary.BigEndian.AppendUint64(state.WindowKey(kb, ts), j.seq)
@@ -219,7 +225,16 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 	if side == 1 {
 		after = j.step.Before
 	}
-	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: ts + after + *j.step.Grace}
+	closeAt := ts + after + *j.step.Grace
+	if closeAt < j.streamTime {
+		// The window is already closed: no later record can match.
+		l, rr := r.Row, []any(nil)
+		if side == 1 {
+			l, rr = nil, r.Row
+		}
+		return j.emit(ctx, l, rr, ts, r)
+	}
+	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: closeAt}
 	return nil
 }
 
