@@ -137,27 +137,10 @@ func (s *Shell) showVariables(stmt string) error {
 
 // substitute replaces ${name} with DEFINE'd values (names case-insensitive).
 func (s *Shell) substitute(stmt string) (string, error) {
-	var b strings.Builder
-	for {
-		i := strings.Index(stmt, "${")
-		if i < 0 {
-			b.WriteString(stmt)
-			return b.String(), nil
-		}
-		j := strings.IndexByte(stmt[i:], '}')
-		if j < 0 {
-			b.WriteString(stmt)
-			return b.String(), nil
-		}
-		name := stmt[i+2 : i+j]
-		v, ok := s.vars[strings.ToUpper(strings.TrimSpace(name))]
-		if !ok {
-			return "", fmt.Errorf("Can't find any variable with the name '%s'.", name)
-		}
-		b.WriteString(stmt[:i])
-		b.WriteString(v.value)
-		stmt = stmt[i+j+1:]
-	}
+	return parser.SubstituteVariables(stmt, func(name string) (string, bool) {
+		v, ok := s.vars[name]
+		return v.value, ok
+	})
 }
 
 // query runs a SELECT or PRINT with /query, printing rows as they come.

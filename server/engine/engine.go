@@ -4,10 +4,8 @@
 package engine
 
 import (
-	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/eddysql/eddy/executor/ops"
@@ -184,31 +182,3 @@ func (e *Engine) queriesOf(src string) (readers, writers []string) {
 	return readers, writers
 }
 
-// substitute replaces ${name} with session variables, as ksqlDB does
-// before parsing.
-func substitute(sql string, vars map[string]string) (string, error) {
-	if !strings.Contains(sql, "${") {
-		return sql, nil
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(sql, "${")
-		if i < 0 {
-			b.WriteString(sql)
-			return b.String(), nil
-		}
-		j := strings.IndexByte(sql[i:], '}')
-		if j < 0 {
-			b.WriteString(sql)
-			return b.String(), nil
-		}
-		name := sql[i+2 : i+j]
-		v, ok := vars[strings.ToUpper(name)]
-		if !ok {
-			return "", fmt.Errorf("Can't find any variable with the name '%s'.", name)
-		}
-		b.WriteString(sql[:i])
-		b.WriteString(v)
-		sql = sql[i+j+1:]
-	}
-}

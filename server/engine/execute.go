@@ -126,7 +126,7 @@ func parseStatements(sql string, vars map[string]string) ([]ast.Statement, []str
 			pad = strings.Repeat("\n", strings.Count(sql[:start], "\n")) + strings.Repeat(" ", start-line-1)
 			cursor = start + len(text)
 		}
-		sub, err := substitute(text, vars)
+		sub, err := parser.SubstituteVariables(text, func(n string) (string, bool) { v, ok := vars[n]; return v, ok })
 		if err != nil {
 			return nil, nil, wire.BadStatement(err.Error(), text)
 		}
