@@ -211,6 +211,9 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if (left.window == nil) != (right.window == nil) {
 		return nil, plain("Can not join windowed source to non-windowed source.\n%s\n%s", windowDesc(left), windowDesc(right))
 	}
+	if left.window != nil && (left.window.Type == "SESSION") != (right.window.Type == "SESSION") {
+		return nil, plain("Incompatible windowed sources.\nLeft source: %s\nRight source: %s\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources", left.window.Type, right.window.Type)
+	}
 	if !leftKey.Type().Equal(rightKey.Type()) {
 		if sides == "STREAM_STREAM" {
 			if ct := commonType(leftKey.Type(), rightKey.Type()); ct != nil {
@@ -232,6 +235,17 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	}
 	if left.table && !isKeyColumn(leftKey, left.step.Schema()) {
 		return p.planForeignKeyJoin(j, left, right, leftKey, rightKey, leftText, rightText, typ)
+	}
+	leftKeyed, rightKeyed := isKeyColumn(leftKey, left.step.Schema()), isKeyColumn(rightKey, right.step.Schema())
+	if left.window != nil && (!leftKeyed || !rightKeyed) {
+		return nil, plain("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
+	}
+	// Inputs read as they are must agree on partitions, or equal keys
+	// would meet in different tasks.
+	if leftKeyed && rightKeyed {
+		if err := p.checkCopartitioned(left, right); err != nil {
+			return nil, err
+		}
 	}
 	lstep, err := rekey(left.step, leftKey, left.table, "Join-left-repartition")
 	if err != nil {
@@ -411,4 +425,19 @@ func rekey(in physical.Step, key expr.Expr, table bool, topic string) (physical.
 		return sk, nil
 	}
 	return &physical.Repartition{Input: sk, Topic: topic}, nil
+}
+
+// checkCopartitioned compares the partition counts of two join inputs
+// that are not repartitioned (known for plain sources only).
+func (p *Planner) checkCopartitioned(left, right *relation) error {
+	if len(left.sources) != 1 {
+		return nil
+	}
+	l, lok := p.cat.Source(left.sources[0])
+	r, rok := p.cat.Source(right.sources[0])
+	if !lok || !rok || l.Partitions == 0 || r.Partitions == 0 || l.Partitions == r.Partitions {
+		return nil
+	}
+	return plain("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
+		l.Name, r.Name, l.Name, l.Partitions, r.Name, r.Partitions)
 }
