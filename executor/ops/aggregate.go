@@ -264,11 +264,18 @@ func (a *aggregate) save(sk []byte, st accs) error {
 }
 
 func (a *aggregate) emit(ctx context.Context, key []any, w *Window, st accs, r *Record) error {
+	return a.emitChange(ctx, key, w, st, nil, false, r)
+}
+
+// emitChange emits a group's new result; when known, the previous result
+// travels along (Old, nil if the group is new) so that HAVING can tell a
+// row that stops matching, whose delete is due, from one that never did.
+func (a *aggregate) emitChange(ctx context.Context, key []any, w *Window, st accs, prev []any, known bool, r *Record) error {
 	row, err := a.result(key, w, st)
 	if err != nil {
 		return err
 	}
-	out := &Record{Row: row, Timestamp: st.ts, Partition: r.Partition, Offset: r.Offset, Window: w}
+	out := &Record{Row: row, Timestamp: st.ts, Partition: r.Partition, Offset: r.Offset, Window: w, OldKnown: known, Old: prev}
 	if err := a.next.Process(ctx, out); err != nil {
 		return fatalError{err}
 	}
@@ -276,9 +283,17 @@ func (a *aggregate) emit(ctx context.Context, key []any, w *Window, st accs, r *
 }
 
 func (a *aggregate) processPlain(ctx context.Context, r *Record, key []any, kb []byte) error {
-	st, _, err := a.load(kb)
+	st, existed, err := a.load(kb)
 	if err != nil {
 		return err
+	}
+	var prev []any
+	if existed {
+		// Results never share memory with the accumulators that folding
+		// is about to change.
+		if prev, err = a.result(key, nil, st); err != nil {
+			return err
+		}
 	}
 	if st, err = a.fold(st, r); err != nil {
 		return err
@@ -286,7 +301,7 @@ func (a *aggregate) processPlain(ctx context.Context, r *Record, key []any, kb [
 	if err := a.save(kb, st); err != nil {
 		return err
 	}
-	return a.emit(ctx, key, nil, st, r)
+	return a.emitChange(ctx, key, nil, st, prev, true, r)
 }
 
 // windowsFor lists the time windows containing ts, earliest first.

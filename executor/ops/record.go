@@ -27,6 +27,9 @@ type Record struct {
 	Tombstone bool
 	// Old is a table update's previous row for the key, nil if none.
 	Old []any
+	// OldKnown says Old was looked up: a nil Old then means the key had
+	// no row before.
+	OldKnown bool
 	// Undo asks an aggregation to take this row's contribution out.
 	Undo bool
 	// Window is the window of a windowed key.

@@ -34,6 +34,9 @@ func (f *filter) Process(ctx context.Context, r *Record) error {
 		return f.next.Process(ctx, r)
 	}
 	if f.table {
+		if r.OldKnown && r.Old == nil {
+			return nil // it did not match before either: nothing to delete
+		}
 		r.Tombstone = true
 		return f.next.Process(ctx, r)
 	}
