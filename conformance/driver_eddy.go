@@ -51,6 +51,7 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 		DefaultKeyFormat:   getOr(props, "ksql.persistence.default.format.key", "KAFKA"),
 		DefaultValueFormat: props["ksql.persistence.default.format.value"],
 	}
+	pcfg.NewQueryPlanner = strings.EqualFold(props["ksql.new.query.planner.enabled"], "true")
 	if v, ok := props["ksql.persistence.wrap.single.values"]; ok {
 		b, err := strconv.ParseBool(v)
 		if err == nil {

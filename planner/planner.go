@@ -25,6 +25,9 @@ type Config struct {
 	OutputTopicPrefix string
 	// WrapSingleValues is ksql.persistence.wrap.single.values; nil = format default.
 	WrapSingleValues *bool
+	// NewQueryPlanner is ksql.new.query.planner.enabled: key columns of a
+	// projection keep the projection's order.
+	NewQueryPlanner bool
 }
 
 // New returns a planner over cat.

@@ -222,6 +222,8 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				}
 			} else if seen && opts.pre != nil && persistent {
 				return nil, plain("The projection contains a key column more than once: %s and %s.", types.QuoteIdent(items[first].name), types.QuoteIdent(it.name))
+			} else if seen && persistent && idx == c.Index {
+				return nil, plain("The projection contains a key column (%s) more than once, aliased as: %s and %s.", types.QuoteIdent(schema.Columns[idx].Name), items[first].name, it.name)
 			}
 		}
 	}
@@ -257,8 +259,22 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 		return nil
 	}
 	if persistent {
-		for _, k := range keyIdx {
-			if err := addCol(items[keyItem[k]], types.NsKey); err != nil {
+		// Key columns come first, in their input order; ksqlDB's new query
+		// planner orders a plain projection's keys as it names them.
+		var keyOrder []int
+		if !p.cfg.NewQueryPlanner || opts.keyWhat != "key column" {
+			for _, k := range keyIdx {
+				keyOrder = append(keyOrder, keyItem[k])
+			}
+		} else {
+			for ii := range items {
+				if isKeyItem[ii] {
+					keyOrder = append(keyOrder, ii)
+				}
+			}
+		}
+		for _, ii := range keyOrder {
+			if err := addCol(items[ii], types.NsKey); err != nil {
 				return nil, err
 			}
 		}
