@@ -55,7 +55,10 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	} else if err := s.startEmbeddedBroker(stateDir); err != nil {
 		return nil, err
 	}
-	rt, err := engine.NewKafkaRuntime(s.brokers, filepath.Join(stateDir, "queries"), log)
+	// processing.guarantee: the server property, or its unprefixed
+	// Kafka Streams name.
+	rt, err := engine.NewKafkaRuntime(s.brokers, filepath.Join(stateDir, "queries"), log,
+		engine.WithProcessingGuarantee(engine.ProcessingGuarantee(cfg)))
 	if err != nil {
 		s.shutdownBroker()
 		return nil, err
@@ -86,6 +89,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 			DefaultValueFormat: cfg.Get("ksql.persistence.default.format.value", ""),
 			OutputTopicPrefix:  cfg.Get("ksql.output.topic.name.prefix", ""),
 			WrapSingleValues:   wrap,
+			NewQueryPlanner:    cfg.Get("ksql.new.query.planner.enabled", "") == "true",
 		},
 		DefaultReplicas: replicas, Version: Version,
 	}, rt, engineOpts...)

@@ -39,6 +39,11 @@ type PersistentConfig struct {
 	Log            *slog.Logger
 	// ClientOpts are extra franz-go options (security, tuning).
 	ClientOpts []kgo.Opt
+	// ExactlyOnce selects processing.guarantee=exactly_once_v2: sink
+	// records, changelog records and input offsets are committed in one
+	// Kafka transaction per commit interval (see eos.go). The default is
+	// at-least-once.
+	ExactlyOnce bool
 }
 
 // task is the state of one input partition: its topology and stores.
@@ -63,6 +68,9 @@ func RunPersistent(ctx context.Context, cfg PersistentConfig) error {
 		log = slog.Default()
 	}
 	r := &persistent{cfg: cfg, log: log, tasks: map[int32]*task{}}
+	if cfg.ExactlyOnce {
+		return r.runExactlyOnce(ctx)
+	}
 	var err error
 	if r.producer, err = kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.ProducerLinger(5 * time.Millisecond)},
 		cfg.ClientOpts...)...); err != nil {
@@ -108,6 +116,14 @@ type persistent struct {
 	em         *emitter
 	mu         sync.Mutex
 	tasks      map[int32]*task
+
+	// Exactly-once only (eos.go): the transactional consumer-producer
+	// that replaces producer, changelogs and consumer, its partitioner,
+	// and the partitions whose tasks a rebalance took away, to be closed
+	// by the loop between transactions.
+	sess    *kgo.GroupTransactSession
+	parts   *changelogPartitioner
+	dropped map[int32]bool
 }
 
 func (r *persistent) loop(ctx context.Context) error {
@@ -189,15 +205,52 @@ func (r *persistent) task(ctx context.Context, partition int32, topic string, fi
 	if ok {
 		return t, nil
 	}
-	t = &task{partition: partition, changelogNext: map[string]int64{}, inputs: map[string]map[int32]int64{}}
 	dir := filepath.Join(r.cfg.StateDir, strconv.Itoa(int(partition)))
+	t, cp, err := r.openTask(ctx, partition, dir)
+	if err != nil {
+		return nil, err
+	}
+	if r.cfg.ExactlyOnce {
+		if t, err = r.restoreExactlyOnce(ctx, t, cp, dir, topic, first); err != nil {
+			return nil, err
+		}
+	} else if local, ok := cp.Inputs[topic][partition]; !ok || first > local {
+		// Local state at or past the group's position is authoritative: the
+		// inputs it already reflects are skipped and its changelog tail (writes
+		// not yet committed locally) is reproduced by processing them again.
+		// Without local state, or behind the group (another member moved on),
+		// the changelog brings the state up to date.
+		if err := r.restore(ctx, t, cp); err != nil {
+			t.state.Close()
+			return nil, err
+		}
+	} else {
+		for name, o := range cp.Changelogs {
+			t.changelogNext[name] = o
+		}
+	}
+	r.mu.Lock()
+	r.tasks[partition] = t
+	r.mu.Unlock()
+	return t, nil
+}
+
+// openTask opens the state of a partition in dir and builds its
+// topology; inputs are loaded from the local checkpoint, which is returned.
+func (r *persistent) openTask(ctx context.Context, partition int32, dir string) (*task, state.Checkpoint, error) {
+	t := &task{partition: partition, changelogNext: map[string]int64{}, inputs: map[string]map[int32]int64{}}
 	st, err := state.OpenTask(dir, state.WithLogger(r.log), state.WithChangelog(func(store string, key, value []byte) {
 		// The store reuses its buffers: the asynchronous produce needs copies.
 		rec := &kgo.Record{Topic: r.cfg.ChangelogTopic(store), Partition: partition, Key: append([]byte(nil), key...)}
 		if value != nil {
 			rec.Value = append([]byte(nil), value...)
 		}
-		r.changelogs.Produce(ctx, rec,
+		producer := r.changelogs
+		if r.sess != nil {
+			r.parts.register(rec.Topic)
+			producer = r.sess.Client()
+		}
+		producer.Produce(ctx, rec,
 			func(rec *kgo.Record, err error) {
 				if err != nil {
 					r.em.fail(fmt.Errorf("writing changelog %s: %w", rec.Topic, err))
@@ -211,19 +264,19 @@ func (r *persistent) task(ctx context.Context, partition int32, topic string, fi
 			})
 	}))
 	if err != nil {
-		return nil, fmt.Errorf("opening state of partition %d: %w", partition, err)
+		return nil, state.Checkpoint{}, fmt.Errorf("opening state of partition %d: %w", partition, err)
 	}
 	t.state = st
 	topo, err := r.cfg.Build(r.em, func(name string) (ops.Store, error) { return st.Store(name) })
 	if err != nil {
 		st.Close()
-		return nil, err
+		return nil, state.Checkpoint{}, err
 	}
 	t.topo = topo
 	cp, err := st.Checkpoint()
 	if err != nil {
 		st.Close()
-		return nil, err
+		return nil, state.Checkpoint{}, err
 	}
 	for tp, ps := range cp.Inputs {
 		t.inputs[tp] = map[int32]int64{}
@@ -231,25 +284,7 @@ func (r *persistent) task(ctx context.Context, partition int32, topic string, fi
 			t.inputs[tp][p] = o
 		}
 	}
-	// Local state at or past the group's position is authoritative: the
-	// inputs it already reflects are skipped and its changelog tail (writes
-	// not yet committed locally) is reproduced by processing them again.
-	// Without local state, or behind the group (another member moved on),
-	// the changelog brings the state up to date.
-	if local, ok := cp.Inputs[topic][partition]; !ok || first > local {
-		if err := r.restore(ctx, t, cp); err != nil {
-			st.Close()
-			return nil, err
-		}
-	} else {
-		for name, o := range cp.Changelogs {
-			t.changelogNext[name] = o
-		}
-	}
-	r.mu.Lock()
-	r.tasks[partition] = t
-	r.mu.Unlock()
-	return t, nil
+	return t, cp, nil
 }
 
 // restore replays each store's changelog from the local checkpoint.
@@ -303,23 +338,29 @@ func (r *persistent) commit(ctx context.Context, cl *kgo.Client) error {
 	}
 	r.mu.Unlock()
 	for _, t := range tasks {
-		t.mu.Lock()
-		cp := state.Checkpoint{Inputs: map[string]map[int32]int64{}, Changelogs: map[string]int64{}}
-		for topic, ps := range t.inputs {
-			cp.Inputs[topic] = map[int32]int64{}
-			for p, o := range ps {
-				cp.Inputs[topic][p] = o
-			}
-		}
-		for s, o := range t.changelogNext {
-			cp.Changelogs[s] = o
-		}
-		t.mu.Unlock()
-		if err := t.state.Commit(cp); err != nil {
+		if err := t.state.Commit(t.checkpoint()); err != nil {
 			return fmt.Errorf("committing state of partition %d: %w", t.partition, err)
 		}
 	}
 	return cl.CommitUncommittedOffsets(ctx)
+}
+
+// checkpoint returns the input and changelog offsets the task's pending
+// state corresponds to.
+func (t *task) checkpoint() state.Checkpoint {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	cp := state.Checkpoint{Inputs: map[string]map[int32]int64{}, Changelogs: map[string]int64{}}
+	for topic, ps := range t.inputs {
+		cp.Inputs[topic] = map[int32]int64{}
+		for p, o := range ps {
+			cp.Inputs[topic][p] = o
+		}
+	}
+	for s, o := range t.changelogNext {
+		cp.Changelogs[s] = o
+	}
+	return cp
 }
 
 // revoked commits and closes the tasks of partitions leaving this member.

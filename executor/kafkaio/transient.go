@@ -21,6 +21,9 @@ type TransientConfig struct {
 	Handle     func(ctx context.Context, raw *ops.Raw) error
 	Log        *slog.Logger
 	ClientOpts []kgo.Opt
+	// ReadCommitted reads only committed transactional records, as
+	// consumers of exactly-once queries' output should.
+	ReadCommitted bool
 }
 
 // RunTransient reads the topics without a consumer group until ctx is
@@ -30,11 +33,15 @@ func RunTransient(ctx context.Context, cfg TransientConfig) error {
 	if cfg.ResetEarliest {
 		reset = kgo.NewOffset().AtStart()
 	}
-	cl, err := kgo.NewClient(append([]kgo.Opt{
+	opts := []kgo.Opt{
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.ConsumeTopics(cfg.Topics...),
 		kgo.ConsumeResetOffset(reset),
-	}, cfg.ClientOpts...)...)
+	}
+	if cfg.ReadCommitted {
+		opts = append(opts, kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	}
+	cl, err := kgo.NewClient(append(opts, cfg.ClientOpts...)...)
 	if err != nil {
 		return fmt.Errorf("creating consumer: %w", err)
 	}

@@ -31,6 +31,34 @@ type KafkaRuntime struct {
 	// topics to metadata asynchronously, and a statement right after the
 	// one that created a topic must see it.
 	created map[string]TopicInfo
+	// exactlyOnce is the default processing guarantee of persistent
+	// queries (WithProcessingGuarantee).
+	exactlyOnce bool
+}
+
+// KafkaRuntimeOption configures NewKafkaRuntime.
+type KafkaRuntimeOption func(*KafkaRuntime) error
+
+// WithProcessingGuarantee sets the processing guarantee of persistent
+// queries: at_least_once (the default) or exactly_once_v2.
+func WithProcessingGuarantee(v string) KafkaRuntimeOption {
+	return func(k *KafkaRuntime) error {
+		eos, err := kafkaio.ParseProcessingGuarantee(v)
+		k.exactlyOnce = eos
+		return err
+	}
+}
+
+// ProcessingGuarantee returns the processing.guarantee set in props under
+// ksql.streams.processing.guarantee or processing.guarantee ("" if
+// neither is set).
+func ProcessingGuarantee(props map[string]string) string {
+	for _, key := range []string{"ksql.streams.processing.guarantee", "processing.guarantee"} {
+		if v := props[key]; v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 type kafkaQuery struct {
@@ -39,7 +67,7 @@ type kafkaQuery struct {
 }
 
 // NewKafkaRuntime connects to the brokers; query state lives under stateDir.
-func NewKafkaRuntime(brokers []string, stateDir string, log *slog.Logger) (*KafkaRuntime, error) {
+func NewKafkaRuntime(brokers []string, stateDir string, log *slog.Logger, opts ...KafkaRuntimeOption) (*KafkaRuntime, error) {
 	// Admin answers must see topics other clients just created (SHOW
 	// TOPICS, CREATE STREAM over a topic a producer just made), so sharded
 	// metadata is cached only briefly.
@@ -47,7 +75,14 @@ func NewKafkaRuntime(brokers []string, stateDir string, log *slog.Logger) (*Kafk
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Kafka %v: %w", brokers, err)
 	}
-	return &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, created: map[string]TopicInfo{}, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}, nil
+	k := &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, created: map[string]TopicInfo{}, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}
+	for _, o := range opts {
+		if err := o(k); err != nil {
+			cl.Close()
+			return nil, err
+		}
+	}
+	return k, nil
 }
 
 // ClusterID returns the Kafka cluster id.
@@ -132,6 +167,13 @@ func (k *KafkaRuntime) Produce(ctx context.Context, r *ops.Raw) error {
 }
 
 func (k *KafkaRuntime) StartQuery(_ context.Context, q *RunningQuery) error {
+	eos := k.exactlyOnce
+	if q.ProcessingGuarantee != "" {
+		var err error
+		if eos, err = kafkaio.ParseProcessingGuarantee(q.ProcessingGuarantee); err != nil {
+			return err
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	kq := &kafkaQuery{cancel: cancel, done: make(chan struct{})}
 	k.mu.Lock()
@@ -147,7 +189,7 @@ func (k *KafkaRuntime) StartQuery(_ context.Context, q *RunningQuery) error {
 		err := kafkaio.RunPersistent(ctx, kafkaio.PersistentConfig{
 			Brokers: k.brokers, GroupID: q.GroupID, Build: q.Build, Topics: q.Topics,
 			ResetEarliest: q.ResetEarliest, Log: k.log.With("query", q.ID),
-			StateDir: filepath.Join(k.stateDir, q.ID), ChangelogTopic: q.ChangelogTopic,
+			StateDir: filepath.Join(k.stateDir, q.ID), ChangelogTopic: q.ChangelogTopic, ExactlyOnce: eos,
 		})
 		if err != nil && q.OnError != nil {
 			q.OnError(err)
@@ -170,6 +212,7 @@ func (k *KafkaRuntime) StopQuery(id string) {
 func (k *KafkaRuntime) Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error {
 	return kafkaio.RunTransient(ctx, kafkaio.TransientConfig{
 		Brokers: k.brokers, Topics: topics, ResetEarliest: fromBeginning, Handle: handle, Log: k.log,
+		ReadCommitted: k.exactlyOnce,
 	})
 }
 

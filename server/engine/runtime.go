@@ -52,4 +52,8 @@ type RunningQuery struct {
 	ChangelogTopic func(store string) string
 	// OnError is called when the query fails.
 	OnError func(error)
+	// ProcessingGuarantee overrides the runtime's processing.guarantee
+	// for this query (at_least_once, exactly_once_v2); empty = the
+	// runtime's default.
+	ProcessingGuarantee string
 }
