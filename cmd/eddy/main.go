@@ -26,6 +26,7 @@ func usage() {
 commands:
   server    run the streaming SQL server (eddy server -h for flags)
   shell     the ksql> shell over the REST API (eddy shell -h for flags)
+  datagen   produce sample data: eddy datagen --quickstart pageviews --topic pageviews --rate 10
   version   print the version`)
 }
 
@@ -39,6 +40,8 @@ func run(args []string) int {
 		return runServer(args[1:])
 	case "shell":
 		return runShell(args[1:])
+	case "datagen":
+		return runDatagen(args[1:])
 	case "version", "--version", "-version":
 		fmt.Println("eddy", server.Version)
 		return 0
