@@ -6,10 +6,13 @@ package datagen
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -84,11 +87,18 @@ func Run(ctx context.Context, cfg Config) (int64, error) {
 	if topic == "" {
 		topic = cfg.Quickstart
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Brokers...), kgo.AllowAutoTopicCreation())
+	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Brokers...))
 	if err != nil {
 		return 0, err
 	}
 	defer cl.Close()
+	// The topic may not exist yet (brokers, like Eddy's embedded one, may
+	// not create topics on first use): make it with one partition.
+	if resp, err := kadm.NewClient(cl).CreateTopics(ctx, 1, -1, nil, topic); err != nil {
+		return 0, fmt.Errorf("creating topic %s: %w", topic, err)
+	} else if r, ok := resp[topic]; ok && r.Err != nil && !errors.Is(r.Err, kerr.TopicAlreadyExists) {
+		return 0, fmt.Errorf("creating topic %s: %w", topic, r.Err)
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	var tick <-chan time.Time
 	if cfg.Rate > 0 {
