@@ -33,6 +33,8 @@ const Version = "0.1.0"
 type Server struct {
 	cfg      config.Config
 	commands *commandlog.Log
+	stopTail context.CancelFunc
+	tailDone chan struct{}
 	log      *slog.Logger
 	broker   *kfake.Cluster
 	engine   *engine.Engine
@@ -107,6 +109,22 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 		if len(replay) > 0 {
 			log.Info("replayed the command topic", "commands", len(replay))
 		}
+		next := int64(0)
+		if len(entries) > 0 {
+			next = entries[len(entries)-1].Offset + 1
+		}
+		tailCtx, cancel := context.WithCancel(context.Background())
+		s.stopTail = cancel
+		s.tailDone = make(chan struct{})
+		go func() {
+			defer close(s.tailDone)
+			err := s.commands.Tail(tailCtx, next, func(e commandlog.Entry) {
+				s.engine.Replay(tailCtx, []engine.CommandEntry{{Offset: e.Offset, Statement: e.Statement, Properties: e.Properties}})
+			})
+			if err != nil {
+				log.Error("tailing the command topic stopped", "error", err)
+			}
+		}()
 	}
 
 	var opts []rest.Option
@@ -177,6 +195,10 @@ func (s *Server) Close() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = s.http.Shutdown(ctx)
 		cancel()
+	}
+	if s.stopTail != nil {
+		s.stopTail()
+		<-s.tailDone
 	}
 	if s.engine != nil {
 		_ = s.engine.Close()

@@ -7,6 +7,8 @@ package commandlog
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +30,13 @@ type Log struct {
 	brokers []string
 	topic   string
 	client  *kgo.Client
+	// instance marks the commands this server wrote, which it has run
+	// already and skips when it tails the log.
+	instance string
 }
+
+// instanceHeader carries the id of the server that wrote a command.
+const instanceHeader = "eddy.instance"
 
 // TopicName is ksqlDB's command topic name for a service id.
 func TopicName(serviceID string) string {
@@ -55,7 +63,12 @@ func Open(ctx context.Context, brokers []string, serviceID string) (*Log, error)
 		cl.Close()
 		return nil, fmt.Errorf("creating command topic %s: %w", topic, err)
 	}
-	return &Log{brokers: brokers, topic: topic, client: cl}, nil
+	id := make([]byte, 8)
+	if _, err := rand.Read(id); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	return &Log{brokers: brokers, topic: topic, client: cl, instance: hex.EncodeToString(id)}, nil
 }
 
 func strPtr(s string) *string { return &s }
@@ -66,11 +79,42 @@ func (l *Log) Append(ctx context.Context, stmt string, props map[string]string) 
 	if err != nil {
 		return 0, err
 	}
-	res := l.client.ProduceSync(ctx, &kgo.Record{Topic: l.topic, Value: b})
+	res := l.client.ProduceSync(ctx, &kgo.Record{Topic: l.topic, Value: b,
+		Headers: []kgo.RecordHeader{{Key: instanceHeader, Value: []byte(l.instance)}}})
 	if err := res.FirstErr(); err != nil {
 		return 0, fmt.Errorf("writing to the command topic: %w", err)
 	}
 	return res[0].Record.Offset, nil
+}
+
+// Tail runs fn for every command other servers append from offset from
+// on, until ctx ends: servers sharing a service id run each other's
+// statements, so that every one runs every query.
+func (l *Log) Tail(ctx context.Context, from int64, fn func(Entry)) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(l.brokers...),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{l.topic: {0: kgo.NewOffset().At(from)}}))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	for {
+		fetches := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		fetches.EachRecord(func(r *kgo.Record) {
+			for _, h := range r.Headers {
+				if h.Key == instanceHeader && string(h.Value) == l.instance {
+					return
+				}
+			}
+			var e Entry
+			if json.Unmarshal(r.Value, &e) == nil && e.Statement != "" {
+				e.Offset = r.Offset
+				fn(e)
+			}
+		})
+	}
 }
 
 // ReadAll returns the commands written so far, in order.
