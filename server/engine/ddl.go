@@ -292,6 +292,7 @@ func (e *Engine) drop(s *session, st *ast.Drop) (wire.Entity, error) {
 		return nil, fmt.Errorf("Cannot delete topic for read-only source: %s", src.Name)
 	}
 	readers, writers := e.queriesOf(src.Name)
+	readers, writers = s.live(readers), s.live(writers)
 	var blocking []string
 	for _, r := range readers {
 		if !contains(writers, r) {
@@ -301,6 +302,9 @@ func (e *Engine) drop(s *session, st *ast.Drop) (wire.Entity, error) {
 	if len(blocking) > 0 {
 		return nil, fmt.Errorf("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
 			src.Name, strings.Join(blocking, ", "), strings.Join(writers, ", "), src.Name)
+	}
+	for _, w := range writers {
+		s.stopped(w)
 	}
 	if !s.dry {
 		for _, w := range writers {
@@ -354,6 +358,9 @@ func (e *Engine) stopQuery(id string) {
 
 func (e *Engine) terminate(s *session, st *ast.Terminate) (wire.Entity, error) {
 	if st.All {
+		for _, id := range e.order {
+			s.stopped(id)
+		}
 		if !s.dry {
 			for _, id := range append([]string(nil), e.order...) {
 				e.stopQuery(id)
@@ -373,6 +380,7 @@ func (e *Engine) terminate(s *session, st *ast.Terminate) (wire.Entity, error) {
 		}
 		return nil, fmt.Errorf("Unknown queryId: %s", st.QueryID)
 	}
+	s.stopped(id)
 	if !s.dry {
 		e.stopQuery(id)
 	}

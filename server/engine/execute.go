@@ -25,6 +25,28 @@ type session struct {
 	topics map[string]TopicInfo
 	// seq is the command sequence number of the current statement.
 	seq int64
+	// gone are the queries earlier statements of the request stopped; a
+	// dry run cannot stop them, so later statements must not see them.
+	gone map[string]bool
+}
+
+// stopped records that a statement of the session stops a query.
+func (s *session) stopped(id string) {
+	if s.gone == nil {
+		s.gone = map[string]bool{}
+	}
+	s.gone[id] = true
+}
+
+// live filters out the queries the session has stopped.
+func (s *session) live(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if !s.gone[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func stringProps(in map[string]any) map[string]string {
