@@ -181,4 +181,3 @@ func (e *Engine) queriesOf(src string) (readers, writers []string) {
 	sort.Strings(writers)
 	return readers, writers
 }
-

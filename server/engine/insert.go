@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,15 +11,21 @@ import (
 	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/parser/ast"
+	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/wire"
 )
 
 func (e *Engine) insertValues(s *session, st *ast.InsertValues) (wire.Entity, error) {
+	for _, c := range st.Columns {
+		if n := strings.ToUpper(c); n == types.RowPartition || n == types.RowOffset {
+			return nil, fmt.Errorf("Inserting into column %s is not allowed.", types.QuoteIdent(n))
+		}
+	}
 	plan, err := e.planner(s.cat).InsertValues(st)
 	if err != nil {
-		return nil, err
+		return nil, prepareError(err, st, s.cat)
 	}
 	row := make([]any, len(plan.Values))
 	for i, x := range plan.Values {
@@ -48,6 +55,33 @@ func (e *Engine) insertValues(s *session, st *ast.InsertValues) (wire.Entity, er
 		return nil, nil
 	}
 	return nil, e.produceRow(s.ctx, plan.Target, row, ts)
+}
+
+// prepareError words a planning error of INSERT VALUES as ksqlDB's
+// validation does: "Failed to prepare statement: <message>", the
+// column/value count mismatch as "Expected number columns and values to
+// match: 2, 1".
+func prepareError(err error, st *ast.InsertValues, cat *catalog.Catalog) error {
+	var pe *planner.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	msg := pe.Msg
+	if strings.HasPrefix(msg, "Expected number columns and values to match:") {
+		n := len(st.Columns)
+		if src, ok := cat.Source(st.Target); ok && n == 0 {
+			for _, c := range src.Schema.Columns {
+				if c.Namespace != types.NsHeader {
+					n++
+				}
+			}
+		}
+		msg = fmt.Sprintf("Expected number columns and values to match: %d, %d", n, len(st.Values))
+	}
+	if strings.HasPrefix(msg, "Sink `") || strings.HasPrefix(msg, "Cannot insert") {
+		return err
+	}
+	return fmt.Errorf("Failed to prepare statement: %s", msg)
 }
 
 // produceRow serializes a row of the source's schema and writes it.

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +15,7 @@ import (
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/parser/ast"
-	"github.com/eddysql/eddy/planner/types"
+	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/server/rest"
 	"github.com/eddysql/eddy/server/wire"
 )
@@ -45,7 +44,7 @@ type pushQuery struct {
 
 func (p *pushQuery) ID() string             { return p.id }
 func (p *pushQuery) Columns() []rest.Column { return p.cols }
-func (p *pushQuery) IsPull() bool           { return false }
+func (p *pushQuery) IsPull() bool           { return p.pull }
 func (p *pushQuery) IsPrint() bool          { return p.print }
 func (p *pushQuery) LimitReached() bool     { p.mu.Lock(); defer p.mu.Unlock(); return p.reached }
 func (p *pushQuery) Close()                 { p.once.Do(p.stop) }
@@ -118,7 +117,7 @@ func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.Que
 	earliest := strings.EqualFold(props["auto.offset.reset"], "earliest") || strings.EqualFold(props["ksql.streams.auto.offset.reset"], "earliest")
 	switch st := stmts[0].(type) {
 	case *ast.Query:
-		p, err := e.startPush(st, texts[0], earliest)
+		p, err := e.startPush(st, texts[0], earliest, e.pullOptions(props))
 		e.mu.Unlock()
 		if err != nil {
 			return nil, statementError(err, texts[0], nil)
@@ -151,16 +150,21 @@ func (e *Engine) newPush(prefix, text string, limit int) (*pushQuery, context.Co
 	return p, ctx
 }
 
-func (e *Engine) startPush(q *ast.Query, text string, earliest bool) (*pushQuery, error) {
-	plan, err := e.planner(e.cat).Query(q)
+func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planner.PullOptions) (*pushQuery, error) {
+	plan, _, err := e.planner(e.cat).PullQuery(q, opts)
 	if err != nil {
 		return nil, err
 	}
 	src, _ := e.cat.Source(plan.Sources[0])
 	p, ctx := e.newPush(src.Name, text, plan.Limit)
-	for _, c := range plan.Output.Columns {
-		// Only table results have keys worth marking in the header.
-		p.cols = append(p.cols, rest.Column{Name: c.Name, Type: c.Type, Key: plan.Table && c.Namespace == types.NsKey})
+	p.cols = resultColumns(plan, src)
+	if q.Limit != nil && *q.Limit == 0 {
+		// LIMIT 0: the header, then at once the end.
+		p.pull = plan.Pull
+		p.markReached()
+		close(p.rows)
+		close(p.done)
+		return p, nil
 	}
 	// A push query keeps its state in memory and routes its repartitions
 	// back into itself: it runs in one task and ends with its client.
@@ -224,38 +228,6 @@ func externalTopics(t *ops.Topology) []string {
 type loopback struct{ topo *ops.Topology }
 
 func (l *loopback) Emit(ctx context.Context, r *ops.Raw) error { return l.topo.Process(ctx, r) }
-
-// runPull answers a pull query: it materializes the table from its topic
-// (the latest record per key, windowed keys included) and passes each
-// live row through the query's filter and projection once.
-func (e *Engine) runPull(ctx context.Context, topic string, topo *ops.Topology) error {
-	raws, err := e.rt.ReadAll(ctx, topic)
-	if err != nil {
-		return err
-	}
-	latest := map[string]int{}
-	var order []string
-	for i, r := range raws {
-		k := string(r.Key)
-		if _, seen := latest[k]; !seen {
-			order = append(order, k)
-		}
-		latest[k] = i
-	}
-	for _, k := range order {
-		r := raws[latest[k]]
-		if r.Value == nil {
-			continue
-		}
-		if err := topo.Process(ctx, r); err != nil {
-			if errors.Is(err, ops.ErrLimitReached) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
-}
 
 func (e *Engine) startPrint(st *ast.Print, text string) (*pushQuery, error) {
 	topics, err := e.rt.Topics(context.Background())

@@ -47,6 +47,11 @@ type Column struct {
 	Name string
 	Type *types.Type
 	Key  bool
+	// Header marks a pull query column read from a record header (listed
+	// after the keys, marked HEADERS or HEADER('key') in the header);
+	// HeaderKey is the header's key for a single-header column.
+	Header    bool
+	HeaderKey string
 }
 
 // QueryStream is a running query as the handlers see it. The handler that

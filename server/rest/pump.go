@@ -53,20 +53,56 @@ func safeNext(ctx context.Context, qs QueryStream) (row Row, err error) {
 // schemaString prints the result schema of a classic /query header:
 // "`ID` STRING KEY, `NAME` STRING" (KEY marked for pull queries only, as
 // ksqlDB does).
+//
+// Header columns are listed right after the leading keys, as ksqlDB
+// prints them.
 func schemaString(cols []Column, markKeys bool) string {
+	ordered := cols
+	if hasHeaders(cols) {
+		ordered = make([]Column, 0, len(cols))
+		lead := 0
+		for lead < len(cols) && markKeys && cols[lead].Key {
+			lead++
+		}
+		ordered = append(ordered, cols[:lead]...)
+		for _, c := range cols[lead:] {
+			if c.Header {
+				ordered = append(ordered, c)
+			}
+		}
+		for _, c := range cols[lead:] {
+			if !c.Header {
+				ordered = append(ordered, c)
+			}
+		}
+	}
 	var b strings.Builder
-	for i, c := range cols {
+	for i, c := range ordered {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(types.QuoteIdent(c.Name))
 		b.WriteByte(' ')
 		b.WriteString(typeOrString(c.Type).String())
-		if markKeys && c.Key {
+		switch {
+		case markKeys && c.Key:
 			b.WriteString(" KEY")
+		case c.Header && c.HeaderKey != "":
+			b.WriteString(" HEADER('" + c.HeaderKey + "')")
+		case c.Header:
+			b.WriteString(" HEADERS")
 		}
 	}
 	return b.String()
+}
+
+func hasHeaders(cols []Column) bool {
+	for _, c := range cols {
+		if c.Header {
+			return true
+		}
+	}
+	return false
 }
 
 // metadata is the /query-stream header of a query.
