@@ -23,6 +23,7 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/engine"
 	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/server/schemaregistry"
 	"github.com/eddysql/eddy/server/wire"
 )
 
@@ -58,7 +59,12 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 			pcfg.WrapSingleValues = &b
 		}
 	}
-	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: pcfg}, rt, engine.WithLogger(quietLog))
+	// An in-memory registry per case, holding the case's inline schemas.
+	// Compatibility is not checked: the corpus registers schemas that the
+	// queries' own schemas need not evolve from.
+	reg := schemaregistry.NewMemory(schemaregistry.WithCompatibility(schemaregistry.CompatNone))
+	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: pcfg}, rt,
+		engine.WithLogger(quietLog), engine.WithSchemaRegistry(reg))
 	defer eng.Close()
 	for _, t := range c.Topics {
 		n := t.Partitions
@@ -66,6 +72,10 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 			n = defaultPartitions
 		}
 		_ = rt.CreateTopic(ctx, t.Name, n, 1)
+	}
+	inline, err := registerInlineSchemas(ctx, reg, c.Topics)
+	if err != nil {
+		return nil, err
 	}
 	out := &Outcome{}
 	for i, stmt := range c.Statements {
@@ -83,7 +93,7 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 	formats := eng.Formats()
 	log := &topicLog{}
 	for _, in := range c.Inputs {
-		raw, err := encodeRecord(formats, cat, in)
+		raw, err := encodeRecordWith(formats, cat, in, inline)
 		if err != nil {
 			return nil, fmt.Errorf("encoding input for %s: %w", in.Topic, err)
 		}
@@ -239,6 +249,13 @@ func sourceFor(cat *catalog.Catalog, topic string) *catalog.Source {
 }
 
 func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*ops.Raw, error) {
+	return encodeRecordWith(formats, cat, in, nil)
+}
+
+// encodeRecordWith encodes a test record; inline maps registry subjects to
+// the ids of the case's inline schemas, which inputs of schema-registry
+// formats are written with (as the QTT driver does).
+func encodeRecordWith(formats *serde.Registry, cat *catalog.Catalog, in Record, inline map[string]int) (*ops.Raw, error) {
 	raw := &ops.Raw{Topic: in.Topic}
 	if in.Timestamp != nil {
 		raw.Timestamp = *in.Timestamp
@@ -252,7 +269,7 @@ func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*op
 		if src == nil {
 			raw.Key, err = json.Marshal(in.Key)
 		} else {
-			raw.Key, err = encodeValue(formats, src.KeyFormat, src.Schema.Key(), in.Key, true)
+			raw.Key, err = encodeSide(formats, src.KeyFormat, src.Schema.Key(), in.Topic, in.Key, true, inline)
 		}
 		if err != nil {
 			return nil, err
@@ -266,7 +283,7 @@ func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*op
 		if src == nil {
 			raw.Value, err = json.Marshal(in.Value)
 		} else {
-			raw.Value, err = encodeValue(formats, src.ValueFormat, src.Schema.Value(), in.Value, false)
+			raw.Value, err = encodeSide(formats, src.ValueFormat, src.Schema.Value(), in.Topic, in.Value, false, inline)
 		}
 		if err != nil {
 			return nil, err
@@ -275,10 +292,10 @@ func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*op
 	return raw, nil
 }
 
-// encodeValue turns a test value into bytes of the format. JSON values are
+// encodeSide turns a test value into bytes of the format. JSON values are
 // written as given and DELIMITED ones are already text; other formats go
 // through the JSON deserializer to typed values and then the format.
-func encodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column, v any, isKey bool) ([]byte, error) {
+func encodeSide(formats *serde.Registry, f catalog.Format, cols []types.Column, topic string, v any, isKey bool, inline map[string]int) ([]byte, error) {
 	switch f.Name {
 	case "JSON", "NONE":
 		return json.Marshal(v)
@@ -288,32 +305,39 @@ func encodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 		}
 		return []byte(fmt.Sprint(v)), nil
 	}
-	text, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := jsonValues(formats, cols, text, isKey)
-	if err != nil {
-		return nil, err
-	}
 	format, err := formats.Get(f.Name)
 	if err != nil {
 		return nil, err
 	}
-	ser, err := format.Serializer(cols, ops.SerdeProps(f, isKey))
+	props := ops.SerdeProps(f, isKey)
+	wrap := len(cols) != 1
+	if av, ok := format.(*serde.Avro); ok {
+		if id, ok := inline[serde.Subject(topic, isKey)]; ok {
+			return av.EncodeAvro(id, v)
+		}
+		wrap = serde.Wrapped(cols, props)
+	}
+	text, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return ser.Serialize("", vals)
+	vals, err := jsonValues(formats, cols, text, isKey, wrap)
+	if err != nil {
+		return nil, err
+	}
+	ser, err := format.Serializer(cols, props)
+	if err != nil {
+		return nil, err
+	}
+	return ser.Serialize(topic, vals)
 }
 
-func jsonValues(formats *serde.Registry, cols []types.Column, text []byte, isKey bool) ([]any, error) {
+func jsonValues(formats *serde.Registry, cols []types.Column, text []byte, isKey, wrap bool) ([]any, error) {
 	jf, err := formats.Get("JSON")
 	if err != nil {
 		return nil, err
 	}
-	wrap := len(cols) != 1
-	de, err := jf.Deserializer(cols, serde.Props{IsKey: isKey, WrapSingleValue: &wrap})
+	de, err := jf.Deserializer(cols, jsonProps(cols, isKey, wrap))
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +367,7 @@ func decodeRecord(formats *serde.Registry, cat *catalog.Catalog, raw *ops.Raw) (
 		if src == nil {
 			rec.Key, err = decodeJSON(key)
 		} else {
-			rec.Key, err = decodeValue(formats, src.KeyFormat, src.Schema.Key(), key, true)
+			rec.Key, err = decodeValue(formats, src.KeyFormat, src.Schema.Key(), raw.Topic, key, true)
 		}
 		if err != nil {
 			return rec, err
@@ -353,7 +377,7 @@ func decodeRecord(formats *serde.Registry, cat *catalog.Catalog, raw *ops.Raw) (
 		if src == nil {
 			rec.Value, err = decodeJSON(raw.Value)
 		} else {
-			rec.Value, err = decodeValue(formats, src.ValueFormat, src.Schema.Value(), raw.Value, false)
+			rec.Value, err = decodeValue(formats, src.ValueFormat, src.Schema.Value(), raw.Topic, raw.Value, false)
 		}
 		if err != nil {
 			return rec, err
@@ -372,8 +396,8 @@ func decodeJSON(b []byte) (any, error) {
 	return v, nil
 }
 
-// decodeValue is encodeValue's inverse.
-func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column, b []byte, isKey bool) (any, error) {
+// decodeValue is encodeSide's inverse.
+func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column, topic string, b []byte, isKey bool) (any, error) {
 	switch f.Name {
 	case "JSON", "NONE":
 		return decodeJSON(b)
@@ -384,11 +408,12 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 	if err != nil {
 		return nil, err
 	}
-	de, err := format.Deserializer(cols, ops.SerdeProps(f, isKey))
+	props := ops.SerdeProps(f, isKey)
+	de, err := format.Deserializer(cols, props)
 	if err != nil {
 		return nil, err
 	}
-	vals, err := de.Deserialize("", b)
+	vals, err := de.Deserialize(topic, b)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +422,13 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 		return nil, err
 	}
 	wrap := len(cols) != 1
-	ser, err := jf.Serializer(cols, serde.Props{IsKey: isKey, WrapSingleValue: &wrap})
+	if _, ok := format.(*serde.Avro); ok {
+		if vals == nil {
+			return nil, nil
+		}
+		wrap = serde.Wrapped(cols, props)
+	}
+	ser, err := jf.Serializer(cols, jsonProps(cols, isKey, wrap))
 	if err != nil {
 		return nil, err
 	}
@@ -406,4 +437,47 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 		return nil, err
 	}
 	return decodeJSON(text)
+}
+
+// registerInlineSchemas registers the Avro schemas given inline on the
+// case's topics under <topic>-key / <topic>-value, before any statement
+// runs, and returns the ids by subject. Schemas of other formats
+// (PROTOBUF, JSON_SR) are left out.
+func registerInlineSchemas(ctx context.Context, reg *schemaregistry.Registry, topics []Topic) (map[string]int, error) {
+	ids := map[string]int{}
+	for _, t := range topics {
+		for _, side := range []struct {
+			schema any
+			format string
+			isKey  bool
+		}{{t.KeySchema, t.KeyFormat, true}, {t.ValueSchema, t.ValueFormat, false}} {
+			if side.schema == nil || (side.format != "" && !strings.EqualFold(side.format, "AVRO")) {
+				continue
+			}
+			text, err := json.Marshal(side.schema)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := serde.ParseAvroSchema(string(text)); err != nil {
+				continue // not an Avro schema
+			}
+			subject := serde.Subject(t.Name, side.isKey)
+			id, err := reg.Register(ctx, subject, string(text))
+			if err != nil {
+				return nil, fmt.Errorf("registering inline schema of %s: %w", subject, err)
+			}
+			ids[subject] = id
+		}
+	}
+	return ids, nil
+}
+
+// jsonProps are the JSON serde props that read or write test values:
+// an explicit wrapping only for a single column (JSON rejects it for more).
+func jsonProps(cols []types.Column, isKey, wrap bool) serde.Props {
+	p := serde.Props{IsKey: isKey}
+	if len(cols) == 1 {
+		p.WrapSingleValue = &wrap
+	}
+	return p
 }

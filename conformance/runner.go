@@ -78,12 +78,48 @@ func NeedsSchemaRegistry(c *Case) bool {
 	return false
 }
 
+var unsupportedSRFormatRE = regexp.MustCompile(`(?i)\b(?:KEY_|VALUE_)?FORMAT\s*=\s*'(?:PROTOBUF|JSON_SR)'`)
+
+func isUnsupportedSRFormat(s string) bool {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "PROTOBUF", "JSON_SR":
+		return true
+	}
+	return false
+}
+
+// needsUnsupportedRegistryFormat reports whether a case uses PROTOBUF or
+// JSON_SR, the schema-registry formats the drivers cannot run yet (AVRO
+// runs against an in-memory registry).
+func needsUnsupportedRegistryFormat(c *Case) bool {
+	for _, s := range c.Statements {
+		if unsupportedSRFormatRE.MatchString(s) {
+			return true
+		}
+	}
+	for _, v := range c.Properties {
+		if s, ok := v.(string); ok && isUnsupportedSRFormat(s) {
+			return true
+		}
+	}
+	for _, t := range c.Topics {
+		if isUnsupportedSRFormat(t.KeyFormat) || isUnsupportedSRFormat(t.ValueFormat) {
+			return true
+		}
+	}
+	return false
+}
+
 // PreSkip returns why the runner skips a case without running it ("" = run).
+// Cases that need a schema registry are skipped unless opts.SchemaRegistry
+// is set, except AVRO QTT cases, which the engine driver runs against an
+// in-memory registry (the REST driver has none).
 func PreSkip(c *Case, opts RunOptions) string {
 	if !c.Enabled {
 		return SkipDisabled
 	}
-	if !opts.SchemaRegistry && NeedsSchemaRegistry(c) {
+	if !opts.SchemaRegistry && NeedsSchemaRegistry(c) &&
+		(c.Kind != KindQTT || needsUnsupportedRegistryFormat(c)) {
 		return SkipSchemaRegistry
 	}
 	return ""

@@ -15,7 +15,7 @@ func TestRunQTT(t *testing.T) {
 		return &Case{Kind: KindQTT, File: "f.json", Name: name, Enabled: true, Outputs: []Record{{Topic: "O", Value: "x"}}}
 	}
 	cases := []*Case{mk("pass"), mk("fail"), mk("skip"), mk("panic"), mk("hang"), mk("infra"), mk("disabled"),
-		{Kind: KindQTT, File: "avro.json", Name: "sr", Enabled: true, Statements: []string{"CREATE STREAM S WITH (value_format = 'avro');"}}}
+		{Kind: KindQTT, File: "avro.json", Name: "sr", Enabled: true, Statements: []string{"CREATE STREAM S WITH (value_format = 'protobuf');"}}}
 	cases[6].Enabled = false
 	d := DriverFunc(func(ctx context.Context, c *Case) (*Outcome, error) {
 		switch c.Name {

@@ -67,6 +67,9 @@ func (p *Planner) CreateSource(s *ast.CreateSource) (*catalog.Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if schema, err = p.inferColumns(w.str("KAFKA_TOPIC"), kind, schema, keyFmt, valFmt); err != nil {
+		return nil, errorf(s.Position(), "%s", err)
+	}
 	if len(schema.Key()) == 0 && len(schema.Value()) == 0 {
 		return nil, errorf(s.Position(), "The statement does not define any columns.")
 	}
@@ -277,4 +280,42 @@ func UnitMillis(unit string) (int64, bool) {
 		return 86_400_000, true
 	}
 	return 0, false
+}
+
+// inferColumns fills in the key and value columns a statement leaves out
+// from the topic's registered schemas (schema inference), if configured.
+func (p *Planner) inferColumns(topic string, kind catalog.Kind, schema *types.Schema, keyFmt, valFmt catalog.Format) (*types.Schema, error) {
+	if p.cfg.InferColumns == nil {
+		return schema, nil
+	}
+	keys, values := schema.Key(), schema.Value()
+	var rest []types.Column
+	for _, c := range schema.Columns {
+		if c.Namespace == types.NsHeader {
+			rest = append(rest, c)
+		}
+	}
+	changed := false
+	if len(values) == 0 {
+		cols, err := p.cfg.InferColumns(topic, valFmt, false)
+		if err != nil {
+			return nil, err
+		}
+		values, changed = cols, changed || len(cols) > 0
+	}
+	if len(keys) == 0 {
+		cols, err := p.cfg.InferColumns(topic, keyFmt, true)
+		if err != nil {
+			return nil, err
+		}
+		for i := range cols {
+			cols[i].Namespace = types.NsKey
+		}
+		keys, changed = cols, changed || len(cols) > 0
+	}
+	if !changed {
+		return schema, nil
+	}
+	out := append(append(append([]types.Column{}, keys...), values...), rest...)
+	return &types.Schema{Columns: out}, nil
 }

@@ -4,6 +4,7 @@ package planner
 
 import (
 	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/types"
 )
 
 // Planner plans statements against a catalog. It never mutates the
@@ -28,6 +29,10 @@ type Config struct {
 	// NewQueryPlanner is ksql.new.query.planner.enabled: key columns of a
 	// projection keep the projection's order.
 	NewQueryPlanner bool
+	// InferColumns, when set, supplies the key or value columns of a CREATE
+	// STREAM/TABLE that declares none, from the topic's registered schema
+	// (AVRO). It returns nil columns when the format cannot infer them.
+	InferColumns func(topic string, f catalog.Format, isKey bool) ([]types.Column, error)
 }
 
 // New returns a planner over cat.

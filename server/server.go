@@ -24,6 +24,7 @@ import (
 	"github.com/eddysql/eddy/server/config"
 	"github.com/eddysql/eddy/server/engine"
 	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/udf/wasm"
 )
 
 // Version is the server version reported by /info.
@@ -41,6 +42,11 @@ type Server struct {
 	http     *http.Server
 	ln       net.Listener
 	brokers  []string
+	udfs     *wasm.Extensions
+
+	// schema registry (registry.go)
+	stopRegistry func()
+	registryURL  string
 }
 
 // Start brings the server up: broker connection, engine, statements of a
@@ -71,6 +77,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 		wrap = &v
 	}
 	engineOpts := []engine.Option{engine.WithLogger(log)}
+	srOpt, err := s.startSchemaRegistry(stateDir)
+	if err != nil {
+		_ = rt.Close()
+		s.shutdownBroker()
+		return nil, err
+	}
+	engineOpts = append(engineOpts, srOpt)
 	headless := cfg.Get(config.QueriesFile, "") != ""
 	if !headless {
 		// Interactive servers keep their statements in the command topic
@@ -95,6 +108,12 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 		},
 		DefaultReplicas: replicas, Version: Version,
 	}, rt, engineOpts...)
+	// User functions (WebAssembly modules of ksql.extension.dir) must be
+	// registered before the command topic's statements replay.
+	if err := s.loadUserFunctions(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if s.commands != nil {
 		entries, err := s.commands.ReadAll(ctx)
 		if err != nil {
@@ -156,6 +175,20 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	return s, nil
 }
 
+// loadUserFunctions loads the WebAssembly user functions of
+// ksql.extension.dir into the engine's function registry.
+func (s *Server) loadUserFunctions(ctx context.Context) error {
+	wcfg, err := wasm.ConfigFromProperties(s.cfg.Get)
+	if err != nil || wcfg.Dir == "" {
+		return err
+	}
+	wcfg.Log = s.log
+	if s.udfs, err = wasm.Load(ctx, wcfg); err != nil {
+		return fmt.Errorf("loading user functions: %w", err)
+	}
+	return s.udfs.Register(s.engine.Functions())
+}
+
 // Addr returns the HTTP listen address.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
@@ -206,6 +239,10 @@ func (s *Server) Close() {
 	if s.commands != nil {
 		s.commands.Close()
 	}
+	if s.udfs != nil {
+		_ = s.udfs.Close(context.Background())
+	}
+	s.closeSchemaRegistry()
 	s.shutdownBroker()
 }
 

@@ -87,15 +87,23 @@ var ErrNeedsSchemaRegistry = errors.New("format is not supported yet")
 // Registry maps format names to formats.
 type Registry struct {
 	formats map[string]Format
+	sr      SchemaRegistry
 }
 
-// NewRegistry returns a registry with JSON, DELIMITED, KAFKA and NONE.
-func NewRegistry() *Registry {
+// NewRegistry returns a registry with JSON, DELIMITED, KAFKA and NONE, and
+// AVRO when a schema registry is given (WithSchemaRegistry).
+func NewRegistry(opts ...RegistryOption) *Registry {
 	r := &Registry{formats: map[string]Format{}}
+	for _, o := range opts {
+		o(r)
+	}
 	r.Register(JSON)
 	r.Register(Delimited)
 	r.Register(Kafka)
 	r.Register(None)
+	if r.sr != nil {
+		r.Register(NewAvro(r.sr))
+	}
 	return r
 }
 
@@ -121,6 +129,9 @@ func (r *Registry) Get(name string) (Format, error) {
 	up := strings.ToUpper(strings.TrimSpace(name))
 	if f, ok := r.formats[up]; ok {
 		return f, nil
+	}
+	if up == "AVRO" && r.sr == nil {
+		return nil, noRegistryError(up)
 	}
 	if schemaFormats[up] {
 		return nil, fmt.Errorf("The '%s' format needs schema support (a schema registry) and is not supported yet: %w", up, ErrNeedsSchemaRegistry)
