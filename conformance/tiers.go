@@ -20,9 +20,10 @@ const (
 var Tiers = []string{TierCore, TierFunctions, TierTypes, TierAggregation, TierWindows, TierJoins, TierTables, TierSchemaRegistry, TierREST, TierOther}
 
 // fileTiers classifies QTT files (without ".json") by feature.
-var fileTiers = map[string]string{}
+var fileTiers = classifyFiles()
 
-func init() {
+func classifyFiles() map[string]string {
+	fileTiers := map[string]string{}
 	add := func(tier string, files ...string) {
 		for _, f := range files {
 			fileTiers[f] = tier
@@ -64,6 +65,7 @@ func init() {
 		"table-table-join", "join-with-custom-timestamp")
 	add(TierTables, "table", "source-table")
 	add(TierSchemaRegistry, "avro", "protobuf", "json_sr", "multiple-avro-maps")
+	return fileTiers
 }
 
 // TierOf classifies a case: cases needing a schema registry are in that tier,

@@ -3,7 +3,6 @@ package planner
 import (
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/udf"
-	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // FunctionsOf adapts the function registry to what the planner needs.
@@ -57,14 +56,14 @@ func (f registryFunctions) ResolveAggregate(name string, args []*types.Type, lit
 			casted[i] = res.ParamTypes[i]
 		}
 	}
-	ret, err := udaf.ReturnType(name, casted, literals)
+	ret, err := f.r.Aggregates().ReturnType(name, casted, literals)
 	if err != nil {
 		return nil, nil, err
 	}
 	return ret, res.ParamTypes, nil
 }
 
-func (f registryFunctions) CanUndo(name string) bool { return udaf.CanUndo(name) }
+func (f registryFunctions) CanUndo(name string) bool { return f.r.Aggregates().CanUndo(name) }
 
 func (f registryFunctions) ResolveTable(name string, args []*types.Type) (ScalarImpl, error) {
 	res, err := f.r.ResolveTable(name, args)

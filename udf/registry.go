@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/eddysql/eddy/planner/types"
+	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // Kind tells scalar, aggregate and table functions apart.
@@ -77,6 +78,8 @@ type Signature struct {
 // Registry holds the functions. It is safe for concurrent use once built.
 type Registry struct {
 	fns map[string]*Function
+	// aggs implements the aggregate functions registered here.
+	aggs *udaf.Registry
 	// caches for compiled patterns (regexps, date formats), keyed by text.
 	regexps  sync.Map
 	formats  sync.Map
@@ -86,7 +89,7 @@ type Registry struct {
 
 // NewRegistry builds a registry holding all built-in functions.
 func NewRegistry() *Registry {
-	r := &Registry{fns: map[string]*Function{}, rngState: 0x9E3779B97F4A7C15}
+	r := &Registry{fns: map[string]*Function{}, aggs: udaf.NewRegistry(), rngState: 0x9E3779B97F4A7C15}
 	registerStrings(r)
 	registerStrings2(r)
 	registerMath(r)
@@ -104,6 +107,9 @@ func NewRegistry() *Registry {
 	registerTableFunctions(r)
 	return r
 }
+
+// Aggregates returns the implementations of the aggregate functions.
+func (r *Registry) Aggregates() *udaf.Registry { return r.aggs }
 
 // Register adds a function (used for built-ins and custom functions). A
 // function of the same name gets the new signatures appended.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/eddysql/eddy/udf/udaf"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -61,11 +62,12 @@ func countPlan() physical.Step {
 func eosConfig(t *testing.T, brokers []string, stateDir string) PersistentConfig {
 	plan := countPlan()
 	formats := serde.NewRegistry()
+	aggregates := udaf.NewRegistry()
 	return PersistentConfig{
 		Brokers: brokers, GroupID: "eos-app", Topics: []string{eosIn}, ResetEarliest: true, StateDir: stateDir,
 		ChangelogTopic: func(string) string { return eosChangelog },
 		Build: func(em ops.Emitter, stores func(string) (ops.Store, error)) (*ops.Topology, error) {
-			return ops.Build(plan, ops.Env{Formats: formats, Emitter: em, Stores: stores})
+			return ops.Build(plan, ops.Env{Formats: formats, Emitter: em, Stores: stores, Aggregates: aggregates})
 		},
 		Log:         slog.New(slog.DiscardHandler),
 		ExactlyOnce: true,

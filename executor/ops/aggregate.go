@@ -50,7 +50,7 @@ type openWindow struct {
 	closesAt int64
 }
 
-func newAggregate(step *physical.Aggregate, store Store, next Operator, policy ErrorPolicy) (*aggregate, error) {
+func newAggregate(step *physical.Aggregate, store Store, aggregates *udaf.Registry, next Operator, policy ErrorPolicy) (*aggregate, error) {
 	in := step.Input.Schema()
 	a := &aggregate{step: step, store: store, next: next, policy: policy, streamTime: math.MinInt64, open: map[string]openWindow{}}
 	codec, err := newRowCodec(in.Columns[:step.KeyCount])
@@ -63,7 +63,7 @@ func newAggregate(step *physical.Aggregate, store Store, next Operator, policy E
 		for i, x := range c.Args {
 			argTypes[i] = x.Type()
 		}
-		ag, err := udaf.New(c.Name, argTypes, c.Literals, c.Return)
+		ag, err := aggregates.New(c.Name, argTypes, c.Literals, c.Return)
 		if err != nil {
 			return nil, err
 		}

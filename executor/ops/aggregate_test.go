@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"github.com/eddysql/eddy/udf/udaf"
 	"testing"
 
 	"github.com/cockroachdb/pebble/vfs"
@@ -58,7 +59,7 @@ func newTestAggregate(t *testing.T, step *physical.Aggregate) (*aggregate, *coll
 		t.Fatal(err)
 	}
 	out := &collectOp{}
-	a, err := newAggregate(step, st, out, ErrorPolicy{})
+	a, err := newAggregate(step, st, udaf.NewRegistry(), out, ErrorPolicy{})
 	if err != nil {
 		t.Fatal(err)
 	}

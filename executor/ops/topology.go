@@ -7,6 +7,7 @@ import (
 	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/serde"
 	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // Env is what building a topology needs from its surroundings.
@@ -23,6 +24,8 @@ type Env struct {
 	Stores func(name string) (Store, error)
 	// InternalTopic names an internal topic of the query from its suffix.
 	InternalTopic func(suffix string) string
+	// Aggregates implements the aggregate functions.
+	Aggregates *udaf.Registry
 }
 
 // rawProcessor is a topology entry point for one topic.
@@ -128,7 +131,10 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 		if err != nil {
 			return nil, err
 		}
-		a, err := newAggregate(s, store, next, env.Policy)
+		if env.Aggregates == nil {
+			return nil, fmt.Errorf("aggregation without aggregate functions")
+		}
+		a, err := newAggregate(s, store, env.Aggregates, next, env.Policy)
 		if err != nil {
 			return nil, err
 		}

@@ -147,7 +147,7 @@ func (e *Engine) builder(id string, root physical.Step) func(ops.Emitter, func(s
 	return func(em ops.Emitter, stores func(string) (ops.Store, error)) (*ops.Topology, error) {
 		return ops.Build(root, ops.Env{
 			Formats: e.formats, Emitter: em, TimestampParser: e.tsParse,
-			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)}, Stores: stores,
+			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)}, Stores: stores, Aggregates: e.fns.Aggregates(),
 			InternalTopic: func(suffix string) string { return e.appID(id) + "-" + suffix },
 		})
 	}

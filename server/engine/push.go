@@ -176,7 +176,7 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	}
 	loop := &loopback{}
 	topo, err := ops.Build(plan.Root, ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
-		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Emitter: loop,
+		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Emitter: loop, Aggregates: e.fns.Aggregates(),
 		Stores:        func(name string) (ops.Store, error) { return task.Store(name) },
 		InternalTopic: func(suffix string) string { return p.id + "-" + suffix }})
 	if err != nil {

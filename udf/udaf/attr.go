@@ -4,8 +4,8 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
-	register("ATTR", &spec{
+func registerAttr(r *Registry) {
+	r.register("ATTR", &spec{
 		undo: true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind == types.KindNull {

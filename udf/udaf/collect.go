@@ -4,10 +4,10 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
+func registerCollect(r *Registry) {
 	for _, name := range []string{"COLLECT_LIST", "COLLECT_SET"} {
 		set := name == "COLLECT_SET"
-		register(name, &spec{
+		r.register(name, &spec{
 			undo: !set,
 			ret: func(c *call) (*types.Type, error) {
 				if !arity(c, 1, 0) || c.args[0].Kind == types.KindNull {

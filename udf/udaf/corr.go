@@ -6,8 +6,8 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
-	register("CORRELATION", &spec{
+func registerCorrelation(r *Registry) {
+	r.register("CORRELATION", &spec{
 		undo: true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 2, 0) || !statInput(c.args[0]) || !statInput(c.args[1]) {

@@ -4,8 +4,8 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
-	register("COUNT", &spec{
+func registerCount(r *Registry) {
+	r.register("COUNT", &spec{
 		undo: true,
 		ret: func(c *call) (*types.Type, error) {
 			if len(c.args)+len(c.lits) > 1 {

@@ -6,8 +6,8 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
-	register("COUNT_DISTINCT", &spec{
+func registerDistinct(r *Registry) {
+	r.register("COUNT_DISTINCT", &spec{
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind == types.KindNull {
 				return nil, c.errParams()

@@ -6,8 +6,8 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
-	register("HISTOGRAM", &spec{
+func registerHistogram(r *Registry) {
+	r.register("HISTOGRAM", &spec{
 		undo: true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind != types.KindString {

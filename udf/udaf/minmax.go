@@ -4,10 +4,10 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
+func registerMinMax(r *Registry) {
 	for _, name := range []string{"MIN", "MAX"} {
 		max := name == "MAX"
-		register(name, &spec{
+		r.register(name, &spec{
 			ret: func(c *call) (*types.Type, error) {
 				if !arity(c, 1, 0) || !isComparable(c.args[0]) {
 					return nil, c.errParams()

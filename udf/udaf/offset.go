@@ -9,10 +9,10 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
+func registerOffset(r *Registry) {
 	for _, name := range []string{"EARLIEST_BY_OFFSET", "LATEST_BY_OFFSET"} {
 		latest := name == "LATEST_BY_OFFSET"
-		register(name, &spec{
+		r.register(name, &spec{
 			cols: func(n int) int { return min(n, 1) },
 			ret: func(c *call) (*types.Type, error) {
 				o, err := parseOffsetOpts(c)
@@ -26,7 +26,7 @@ func init() {
 			},
 			build: func(c *call) (Aggregator, error) {
 				o, _ := parseOffsetOpts(c)
-				o.name, o.latest, o.t = c.name, latest, c.args[0]
+				o.name, o.latest, o.t, o.seq = c.name, latest, c.args[0], r.seq
 				if o.n > 0 {
 					return &offsetNAgg{o}, nil
 				}
@@ -39,6 +39,7 @@ func init() {
 // offsetOpts are a call's settings: n (0: single value, not an array) and
 // ignoreNulls (default true).
 type offsetOpts struct {
+	seq         *sequence
 	name        string
 	latest      bool
 	t           *types.Type
@@ -71,21 +72,25 @@ func parseOffsetOpts(c *call) (offsetOpts, error) {
 	return o, nil
 }
 
-// seq orders values by arrival across all accumulators of the process, so
-// that session merges compare correctly (ksqlDB uses a global counter the
-// same way). It starts at the wall clock in nanoseconds so values of a new
-// process sort after restored state, and Decode raises it past every
-// sequence number it sees.
-var seq atomic.Int64
+// sequence orders values by arrival across all the accumulators of a
+// registry, so that session merges compare correctly (ksqlDB uses a global
+// counter the same way). It starts at the wall clock in nanoseconds so
+// values of a new process sort after restored state, and Decode raises it
+// past every sequence number it sees.
+type sequence struct{ n atomic.Int64 }
 
-func init() { seq.Store(time.Now().UnixNano()) }
+func newSequence() *sequence {
+	s := &sequence{}
+	s.n.Store(time.Now().UnixNano())
+	return s
+}
 
-func nextSeq() int64 { return seq.Add(1) }
+func (q *sequence) next() int64 { return q.n.Add(1) }
 
-func observeSeq(s int64) {
+func (q *sequence) observe(s int64) {
 	for {
-		cur := seq.Load()
-		if s <= cur || seq.CompareAndSwap(cur, s) {
+		cur := q.n.Load()
+		if s <= cur || q.n.CompareAndSwap(cur, s) {
 			return
 		}
 	}
@@ -134,7 +139,7 @@ func (a *offsetAgg) Add(acc any, args []any) (any, error) {
 	if err != nil || !keep || (s.has && !a.latest) {
 		return acc, err
 	}
-	return offAcc{true, offEntry{nextSeq(), v}}, nil
+	return offAcc{true, offEntry{a.seq.next(), v}}, nil
 }
 
 func (a *offsetAgg) Merge(x, y any) (any, error) {
@@ -183,7 +188,7 @@ func (a *offsetAgg) Decode(b []byte) (any, error) {
 		s.has = true
 		s.seq = r.varint()
 		s.val = r.value(a.t)
-		observeSeq(s.seq)
+		a.seq.observe(s.seq)
 	}
 	if err := r.done(); err != nil {
 		return nil, err
@@ -209,7 +214,7 @@ func (a *offsetNAgg) Add(acc any, args []any) (any, error) {
 	if err != nil || !keep || (!a.latest && len(l) >= a.n) {
 		return acc, err
 	}
-	l = append(l, offEntry{nextSeq(), v})
+	l = append(l, offEntry{a.seq.next(), v})
 	if len(l) > a.n {
 		l = append(l[:0], l[len(l)-a.n:]...)
 	}
@@ -272,7 +277,7 @@ func (a *offsetNAgg) Decode(b []byte) (any, error) {
 	for i := 0; i < n && r.err == nil; i++ {
 		e := offEntry{seq: r.varint()}
 		e.val = r.value(a.t)
-		observeSeq(e.seq)
+		a.seq.observe(e.seq)
 		l = append(l, e)
 	}
 	if err := r.done(); err != nil {

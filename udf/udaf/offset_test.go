@@ -92,7 +92,7 @@ func TestByOffsetTypes(t *testing.T) {
 	}
 	// Decoded sequence numbers push the counter forward.
 	b := mustNew(t, "LATEST_BY_OFFSET", ts(tInt))
-	future := offAcc{true, offEntry{seq.Load() + 1000, int32(1)}}
+	future := offAcc{true, offEntry{testRegistry.seq.n.Load() + 1000, int32(1)}}
 	enc, _ := b.Encode(future)
 	old, _ := b.Decode(enc)
 	fresh, _ := b.Add(b.Init(), []any{int32(2)})

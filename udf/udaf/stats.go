@@ -31,9 +31,9 @@ func statInput(t *types.Type) bool {
 	return false
 }
 
-func init() {
+func registerStats(r *Registry) {
 	for name, mode := range statNames {
-		register(name, &spec{
+		r.register(name, &spec{
 			undo: true,
 			ret: func(c *call) (*types.Type, error) {
 				if !arity(c, 1, 0) || !statInput(c.args[0]) {

@@ -7,8 +7,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func init() {
-	register("SUM", &spec{
+func registerSum(r *Registry) {
+	r.register("SUM", &spec{
 		undo: true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || !sumKind(c.args[0]) {
@@ -18,7 +18,7 @@ func init() {
 		},
 		build: func(c *call) (Aggregator, error) { return newSum("SUM", c.ret, false), nil },
 	})
-	register("SUM_LIST", &spec{
+	r.register("SUM_LIST", &spec{
 		undo: true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind != types.KindArray || !sumKind(c.args[0].Elem) ||

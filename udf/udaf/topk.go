@@ -6,10 +6,10 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func init() {
+func registerTopK(r *Registry) {
 	topkCols := func(n int) int { return max(n-1, 0) }
-	register("TOPK", &spec{cols: topkCols, ret: topkRet(false), build: topkBuild(false)})
-	register("TOPKDISTINCT", &spec{cols: topkCols, ret: topkRet(true), build: topkBuild(true)})
+	r.register("TOPK", &spec{cols: topkCols, ret: topkRet(false), build: topkBuild(false)})
+	r.register("TOPKDISTINCT", &spec{cols: topkCols, ret: topkRet(true), build: topkBuild(true)})
 }
 
 func topkRet(distinct bool) func(c *call) (*types.Type, error) {

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/shopspring/decimal"
@@ -86,19 +87,49 @@ type spec struct {
 	build func(c *call) (Aggregator, error)
 }
 
-var registry = map[string]*spec{}
+// Registry holds the aggregate functions: the built-ins, and user
+// functions (WebAssembly) registered when a server loads its extensions.
+// It is built by NewRegistry; lookups are safe for concurrent use.
+type Registry struct {
+	mu    sync.RWMutex
+	specs map[string]*spec
+	// user names the aggregates added by RegisterUser, which alone may be
+	// replaced.
+	user map[string]bool
+	seq  *sequence
+}
 
-func register(name string, s *spec) {
+// NewRegistry returns a registry of ksqlDB's aggregate functions.
+func NewRegistry() *Registry {
+	r := &Registry{specs: map[string]*spec{}, user: map[string]bool{}, seq: newSequence()}
+	for _, add := range []func(*Registry){registerAttr, registerCollect, registerCorrelation, registerCount,
+		registerDistinct, registerHistogram, registerMinMax, registerOffset, registerStats, registerSum, registerTopK} {
+		add(r)
+	}
+	return r
+}
+
+func (r *Registry) register(name string, s *spec) {
 	if s.cols == nil {
 		s.cols = func(n int) int { return n }
 	}
-	registry[name] = s
+	r.mu.Lock()
+	r.specs[name] = s
+	r.mu.Unlock()
+}
+
+func (r *Registry) lookup(name string) *spec {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.specs[strings.ToUpper(name)]
 }
 
 // Names lists the supported aggregate names, sorted.
-func Names() []string {
-	out := make([]string, 0, len(registry))
-	for n := range registry {
+func (r *Registry) Names() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.specs))
+	for n := range r.specs {
 		out = append(out, n)
 	}
 	sort.Strings(out)
@@ -107,8 +138,8 @@ func Names() []string {
 
 // CanUndo tells whether the function supports Undo, i.e. whether ksqlDB
 // allows it in an aggregation over a table.
-func CanUndo(name string) bool {
-	s := registry[strings.ToUpper(name)]
+func (r *Registry) CanUndo(name string) bool {
+	s := r.lookup(name)
 	return s != nil && s.undo
 }
 
@@ -116,8 +147,8 @@ func CanUndo(name string) bool {
 // arguments; the remaining trailing arguments must be literal constants and
 // are passed to New as literals (TOPK(v, 3): 1; TOPK(v, name, 3): 2;
 // EARLIEST_BY_OFFSET(v, 2, false): 1).
-func ColumnArgs(name string, nargs int) (int, error) {
-	s := registry[strings.ToUpper(name)]
+func (r *Registry) ColumnArgs(name string, nargs int) (int, error) {
+	s := r.lookup(name)
 	if s == nil {
 		return 0, fmt.Errorf("Can't find any functions with the name '%s'", name)
 	}
@@ -125,25 +156,24 @@ func ColumnArgs(name string, nargs int) (int, error) {
 }
 
 // ReturnType computes the return type of a call (used by the planner).
-func ReturnType(name string, argTypes []*types.Type, literals []any) (*types.Type, error) {
-	up := strings.ToUpper(name)
-	s := registry[up]
+func (r *Registry) ReturnType(name string, argTypes []*types.Type, literals []any) (*types.Type, error) {
+	s := r.lookup(name)
 	if s == nil {
 		return nil, fmt.Errorf("Can't find any functions with the name '%s'", name)
 	}
-	return s.ret(&call{name: up, args: argTypes, lits: literals})
+	return s.ret(&call{name: strings.ToUpper(name), args: argTypes, lits: literals})
 }
 
 // New builds the aggregator for a call with the default Config.
-func New(name string, argTypes []*types.Type, literals []any, ret *types.Type) (Aggregator, error) {
-	return NewWithConfig(name, argTypes, literals, ret, Config{})
+func (r *Registry) New(name string, argTypes []*types.Type, literals []any, ret *types.Type) (Aggregator, error) {
+	return r.NewWithConfig(name, argTypes, literals, ret, Config{})
 }
 
 // NewWithConfig builds the aggregator for a call. ret may be nil (it is then
 // computed); otherwise it must equal ReturnType's answer.
-func NewWithConfig(name string, argTypes []*types.Type, literals []any, ret *types.Type, cfg Config) (Aggregator, error) {
+func (r *Registry) NewWithConfig(name string, argTypes []*types.Type, literals []any, ret *types.Type, cfg Config) (Aggregator, error) {
 	up := strings.ToUpper(name)
-	s := registry[up]
+	s := r.lookup(up)
 	if s == nil {
 		return nil, fmt.Errorf("Can't find any functions with the name '%s'", name)
 	}

@@ -3,7 +3,6 @@ package udaf
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/eddysql/eddy/planner/types"
 )
@@ -19,29 +18,25 @@ type UserAggregate struct {
 	New func(args []*types.Type, ret *types.Type) (Aggregator, error)
 }
 
-// userMu serialises RegisterUser calls. Registration must happen before
-// queries run: the lookups of New, ReturnType and CanUndo do not lock.
-var userMu sync.Mutex
-
-// user names the aggregates registered by RegisterUser, which alone may be
-// replaced (when a server reloads its extensions).
-var user = map[string]bool{}
-
 // RegisterUser makes a user aggregate known to New, ReturnType, CanUndo and
 // ColumnArgs. It refuses the name of a built-in aggregate; registering a
-// user aggregate's name again replaces it (the registry is per process).
-func RegisterUser(name string, u UserAggregate) error {
+// user aggregate's name again replaces it.
+func (r *Registry) RegisterUser(name string, u UserAggregate) error {
 	if u.Return == nil || u.New == nil {
 		return fmt.Errorf("user aggregate '%s': Return and New are required", name)
 	}
 	up := strings.ToUpper(name)
-	userMu.Lock()
-	defer userMu.Unlock()
-	if _, ok := registry[up]; ok && !user[up] {
+	r.mu.Lock()
+	_, exists := r.specs[up]
+	builtin := exists && !r.user[up]
+	if !builtin {
+		r.user[up] = true
+	}
+	r.mu.Unlock()
+	if builtin {
 		return fmt.Errorf("user aggregate '%s' clashes with a built-in aggregate function", up)
 	}
-	user[up] = true
-	register(up, &spec{
+	r.register(up, &spec{
 		undo: u.Undo,
 		ret: func(c *call) (*types.Type, error) {
 			if len(c.lits) > 0 {

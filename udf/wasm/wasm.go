@@ -222,7 +222,7 @@ func (e *Extensions) Register(r *udf.Registry) error {
 			return err
 		}
 		if f.Kind == udf.Aggregate {
-			if err := udaf.RegisterUser(f.Name, e.aggs[f.Name]); err != nil {
+			if err := r.Aggregates().RegisterUser(f.Name, e.aggs[f.Name]); err != nil {
 				return err
 			}
 		}

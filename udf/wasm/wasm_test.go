@@ -98,8 +98,9 @@ func TestExampleModule(t *testing.T) {
 }
 
 func TestAggregates(t *testing.T) {
-	load(t, Config{Dir: exampleDir})
-	ag, err := udaf.New("ANOMALY_MAX", []*types.Type{types.DoubleType}, nil, types.DoubleType)
+	_, reg := load(t, Config{Dir: exampleDir})
+	aggs := reg.Aggregates()
+	ag, err := aggs.New("ANOMALY_MAX", []*types.Type{types.DoubleType}, nil, types.DoubleType)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,10 +130,10 @@ func TestAggregates(t *testing.T) {
 		t.Fatalf("undo: %v", err)
 	}
 
-	if !udaf.CanUndo("anomaly_count") || udaf.CanUndo("anomaly_max") {
+	if !aggs.CanUndo("anomaly_count") || aggs.CanUndo("anomaly_max") {
 		t.Fatal("CanUndo")
 	}
-	cnt, err := udaf.New("ANOMALY_COUNT", []*types.Type{types.DoubleType}, nil, nil)
+	cnt, err := aggs.New("ANOMALY_COUNT", []*types.Type{types.DoubleType}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestAggregates(t *testing.T) {
 	if v, err := cnt.Result(acc); err != nil || v != int64(2) {
 		t.Fatalf("ANOMALY_COUNT = %v, %v", v, err)
 	}
-	if _, err := udaf.New("ANOMALY_COUNT", []*types.Type{types.DoubleType}, []any{int32(3)}, nil); err == nil {
+	if _, err := aggs.New("ANOMALY_COUNT", []*types.Type{types.DoubleType}, []any{int32(3)}, nil); err == nil {
 		t.Fatal("literal argument accepted")
 	}
 }
