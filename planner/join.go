@@ -310,7 +310,9 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		rel.keyTexts = []string{keyCol.Name}
 	} else {
 		rel.keyTexts = append([]string(nil), left.keyTexts...)
-		if left.synthetic {
+		if left.synthetic || !leftKeyed {
+			// The left side was re-keyed: its join expressions no longer
+			// give the key.
 			rel.keyTexts = nil
 		}
 		add := func(t string) {
