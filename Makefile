@@ -33,8 +33,11 @@ vet:
 lint: vet
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $$($(GO) list ./... | grep -v /internal/gen)
 
+# Go micro-benchmarks, then the end-to-end program of issue 8 (bench/),
+# which rewrites docs/benchmarks.md and bench/results.json.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench -out docs/benchmarks.md -json bench/results.json
 
 clean:
 	rm -rf bin
