@@ -41,6 +41,9 @@ type aggregate struct {
 	streamTime int64
 	// open tracks windows not yet emitted under EMIT FINAL, by store key.
 	open map[string]openWindow
+	// nextClose is the earliest closing time among open windows, so that
+	// records arriving before it need not look at them.
+	nextClose int64
 }
 
 type openWindow struct {
@@ -52,7 +55,7 @@ type openWindow struct {
 
 func newAggregate(step *physical.Aggregate, store Store, aggregates *udaf.Registry, next Operator, policy ErrorPolicy) (*aggregate, error) {
 	in := step.Input.Schema()
-	a := &aggregate{step: step, store: store, next: next, policy: policy, streamTime: math.MinInt64, open: map[string]openWindow{}}
+	a := &aggregate{step: step, store: store, next: next, policy: policy, streamTime: math.MinInt64, open: map[string]openWindow{}, nextClose: math.MaxInt64}
 	codec, err := newRowCodec(in.Columns[:step.KeyCount])
 	if err != nil {
 		return nil, err
@@ -353,6 +356,7 @@ func (a *aggregate) processTime(ctx context.Context, r *Record, key []any, kb []
 		win := &Window{Start: start, End: end}
 		if a.step.Final {
 			a.open[string(sk)] = openWindow{key: append([]any(nil), key...), start: start, end: end, closesAt: end + w.Grace}
+			a.nextClose = min(a.nextClose, end+w.Grace)
 			continue
 		}
 		if err := a.emit(ctx, key, win, st, r); err != nil {
@@ -454,6 +458,7 @@ func (a *aggregate) processSession(ctx context.Context, r *Record, key []any, kb
 	win := &Window{Start: cur.start, End: cur.end, Session: true}
 	if a.step.Final {
 		a.open[string(sk)] = openWindow{key: append([]any(nil), key...), start: cur.start, end: cur.end, closesAt: cur.end + gap + w.Grace}
+		a.nextClose = min(a.nextClose, cur.end+gap+w.Grace)
 		return nil
 	}
 	return a.emit(ctx, key, win, st, r)
@@ -462,10 +467,16 @@ func (a *aggregate) processSession(ctx context.Context, r *Record, key []any, kb
 // emitClosed emits, once, the windows that stream time has closed (EMIT
 // FINAL).
 func (a *aggregate) emitClosed(ctx context.Context) error {
+	if len(a.open) == 0 || a.streamTime < a.nextClose {
+		return nil
+	}
 	var due []string
+	a.nextClose = math.MaxInt64
 	for sk, ow := range a.open {
 		if ow.closesAt <= a.streamTime {
 			due = append(due, sk)
+		} else {
+			a.nextClose = min(a.nextClose, ow.closesAt)
 		}
 	}
 	sort.Slice(due, func(i, j int) bool {

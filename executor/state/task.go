@@ -18,6 +18,7 @@ import (
 	"log/slog"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/bloom"
 	"github.com/cockroachdb/pebble/vfs"
 )
 
@@ -109,6 +110,15 @@ func OpenTask(dir string, opts ...Option) (*Task, error) {
 		cfg.log = slog.Default()
 	}
 	po := &pebble.Options{Logger: pebbleLogger{cfg.log}}
+	// State lookups are point reads of keys that often do not exist yet (a
+	// new group, a new window): bloom filters let Pebble skip the files
+	// that cannot hold them instead of reading their blocks.
+	po.Levels = make([]pebble.LevelOptions, 7)
+	for i := range po.Levels {
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+		po.Levels[i].FilterType = pebble.TableFilter
+	}
+	po.EnsureDefaults()
 	if cfg.fs != nil {
 		po.FS = cfg.fs
 	}
