@@ -1,17 +1,9 @@
 package udf
 
-import (
-	"github.com/eddysql/eddy/planner/types"
-)
-
 // agg builds an aggregate signature (no implementation: the executor owns
 // aggregation state).
 func agg(ret *Param, params ...*Param) *Signature {
 	return &Signature{Params: params, Ret: ret, CallOnNull: true}
-}
-
-func aggFn(ret func(args []*types.Type) (*types.Type, error), params ...*Param) *Signature {
-	return &Signature{Params: params, ReturnFn: ret, CallOnNull: true}
 }
 
 func (r *Registry) aggregate(name, desc string, s []*Signature, e ...Example) {

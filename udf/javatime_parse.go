@@ -11,13 +11,13 @@ import (
 func utf8DecodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
 
 type parsedTime struct {
-	year, month, day, doy    int
-	hour, hour12, min, sec   int
-	nano                     int
-	ampm                     int // -1 none, 0 AM, 1 PM
-	has12                    bool
-	loc                      *time.Location
-	hasYear, hasDay, hasTime bool
+	year, month, day, doy  int
+	hour, hour12, min, sec int
+	nano                   int
+	ampm                   int // -1 none, 0 AM, 1 PM
+	has12                  bool
+	loc                    *time.Location
+	hasYear, hasDay        bool
 }
 
 // zoneAbbrevs maps zone abbreviations to the region Java resolves them to.

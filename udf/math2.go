@@ -7,8 +7,6 @@ import (
 	"github.com/eddysql/eddy/planner/types"
 )
 
-func isDecimal(t *types.Type) bool { return t.Kind == types.KindDecimal }
-
 // extremumSigs builds GREATEST/LEAST overloads: one variadic overload per
 // comparable type; NULL arguments are ignored.
 func extremumSigs(want int) []*Signature {

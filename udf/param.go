@@ -78,7 +78,6 @@ var (
 	pTime  = pc(types.TimeType)
 	pTs    = pc(types.TimestampType)
 	pUnit  = pc(types.UnitType)
-	pAnyS  = &Param{kind: pStruct}
 	pT     = tv("T")
 	pU     = tv("U")
 	pK     = tv("K")

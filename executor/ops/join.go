@@ -83,16 +83,6 @@ func newJoin(step *physical.Join, stores func(string) (Store, error), next Opera
 	return j, nil
 }
 
-func (j *join) isStream(side int) bool {
-	switch j.step.Sides {
-	case "STREAM_STREAM":
-		return true
-	case "STREAM_TABLE":
-		return side == 0
-	}
-	return false
-}
-
 func (j *join) encodeRow(side int, ts int64, row []any) ([]byte, error) {
 	b, err := j.rows[side].encode(row)
 	if err != nil {

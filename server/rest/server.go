@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2/h2c is the only implementation of the HTTP/1.1 "Upgrade: h2c" path that ksqlDB clients may take; net/http serves prior knowledge only.
+
 package rest
 
 import (

@@ -96,7 +96,7 @@ func (a *topkAgg) Add(acc any, args []any) (any, error) {
 	if i >= a.k {
 		return acc, nil
 	}
-	var e any = v
+	e := any(v)
 	if a.structs {
 		sv := make(types.StructValue, len(a.elemT.Fields))
 		copy(sv, args)
