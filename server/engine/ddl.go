@@ -471,3 +471,42 @@ func trialBuild(build func(ops.Emitter, func(string) (ops.Store, error)) (*ops.T
 	defer task.Close()
 	return build(discard{}, func(name string) (ops.Store, error) { return task.Store(name) })
 }
+
+// pauseResume stops a query's processing without forgetting it (PAUSE) or
+// starts it again where its offsets and state are (RESUME).
+func (e *Engine) pauseResume(s *session, st *ast.PauseResume) (wire.Entity, error) {
+	ids := []string{strings.ToUpper(st.QueryID)}
+	if st.All {
+		ids = append([]string(nil), e.order...)
+	}
+	for _, id := range ids {
+		q, ok := e.queries[id]
+		if !ok || s.gone[id] {
+			return nil, fmt.Errorf("Unknown queryId: %s", id)
+		}
+		if s.dry {
+			continue
+		}
+		switch {
+		case st.Resume && q.State == "PAUSED":
+			if err := e.rt.StartQuery(s.ctx, q.running); err != nil {
+				return nil, err
+			}
+			q.State = "RUNNING"
+		case !st.Resume && q.State == "RUNNING":
+			e.rt.StopQuery(id)
+			q.State = "PAUSED"
+		}
+	}
+	action, msg := "pause", "Query paused."
+	if st.Resume {
+		action, msg = "resume", "Query resumed."
+	}
+	name := strings.ToUpper(st.QueryID)
+	if st.All {
+		name = "ALL"
+	}
+	ent := status(s, action+"/"+name+"/execute", msg, "")
+	e.record(s, ent)
+	return ent, nil
+}

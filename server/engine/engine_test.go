@@ -71,6 +71,26 @@ func TestExecuteStatements(t *testing.T) {
 					t.Error("stream X was not created")
 				}
 			}},
+		{name: "pause and resume", setup: create + "CREATE STREAM t AS SELECT * FROM s;", sql: "PAUSE CSAS_T_2;",
+			check: func(t *testing.T, e *Engine, ents []wire.Entity) {
+				if st := e.Queries()[0].State; st != "PAUSED" {
+					t.Fatalf("state after PAUSE: %s", st)
+				}
+				if _, err := run(t, e, "RESUME ALL;"); err != nil {
+					t.Fatal(err)
+				}
+				if st := e.Queries()[0].State; st != "RUNNING" {
+					t.Fatalf("state after RESUME: %s", st)
+				}
+			}},
+		{name: "explain a statement", setup: create, sql: "EXPLAIN SELECT * FROM s EMIT CHANGES;",
+			check: func(t *testing.T, e *Engine, ents []wire.Entity) {
+				d := ents[0].(*wire.QueryDescriptionEntity).QueryDescription
+				if d.StatementText != "EXPLAIN SELECT * FROM s EMIT CHANGES;" || !strings.Contains(d.ExecutionPlan, "TRANSIENT") {
+					t.Errorf("description %+v", d)
+				}
+			}},
+		{name: "pause an unknown query", sql: "PAUSE NOPE;", wantErr: "Unknown queryId: NOPE"},
 		{name: "missing topic", sql: "CREATE STREAM y (v INT) WITH (KAFKA_TOPIC='y', VALUE_FORMAT='JSON');",
 			wantErr: "Topic 'y' does not exist."},
 	}

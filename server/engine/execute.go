@@ -214,7 +214,7 @@ func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity,
 	case *ast.DescribeFunction:
 		return e.describeFunction(st)
 	case *ast.Explain:
-		return e.explain(s, st)
+		return e.explain(s, st, text)
 	case *ast.SetProperty:
 		s.props[st.Name] = st.Value
 		return nil, nil
@@ -230,7 +230,7 @@ func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity,
 	case *ast.RunScript:
 		return nil, errors.New("RUN SCRIPT is a CLI command: the shell reads the file and sends its statements")
 	case *ast.PauseResume:
-		return nil, errors.New("PAUSE and RESUME are not supported yet")
+		return e.pauseResume(s, st)
 	}
 	return nil, fmt.Errorf("unsupported statement %T", stmt)
 }
@@ -239,7 +239,7 @@ func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity,
 func changesState(s ast.Statement) bool {
 	switch s.(type) {
 	case *ast.CreateSource, *ast.CreateAsSelect, *ast.InsertInto, *ast.Drop, *ast.Terminate,
-		*ast.CreateType, *ast.DropType, *ast.AlterSource:
+		*ast.CreateType, *ast.DropType, *ast.AlterSource, *ast.PauseResume:
 		return true
 	}
 	return false

@@ -248,7 +248,7 @@ func (e *Engine) describeQuery(q *Query) wire.QueryDescription {
 	return d
 }
 
-func (e *Engine) explain(s *session, st *ast.Explain) (wire.Entity, error) {
+func (e *Engine) explain(s *session, st *ast.Explain, text string) (wire.Entity, error) {
 	if st.Statement == nil {
 		q, ok := e.queries[strings.ToUpper(st.QueryID)]
 		if !ok {
@@ -284,7 +284,7 @@ func (e *Engine) explain(s *session, st *ast.Explain) (wire.Entity, error) {
 	}
 	plan := physical.Explain(root)
 	return &wire.QueryDescriptionEntity{QueryDescription: wire.QueryDescription{
-		ID: "", StatementText: st.Position().String(), Fields: fieldsOf(out), Sources: sources, Sinks: sinks,
+		ID: "", StatementText: text, Fields: fieldsOf(out), Sources: sources, Sinks: sinks,
 		Topology: plan, ExecutionPlan: plan, QueryType: wire.QueryTypePersistent,
 	}}, nil
 }
