@@ -159,22 +159,23 @@ func (r *persistent) loopExactlyOnce(ctx context.Context) error {
 			return fmt.Errorf("beginning transaction: %w", err)
 		}
 		var procErr error
-		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
-			if procErr != nil || len(p.Records) == 0 {
-				return
+		for _, b := range byTask(fetches) {
+			if procErr != nil {
+				break
 			}
-			t, err := r.task(ctx, p.Partition, p.Topic, p.Records[0].Offset)
+			first := b.records[0]
+			t, err := r.task(ctx, b.partition, first.Topic, first.Offset)
 			if err != nil {
 				procErr = err
-				return
+				break
 			}
-			for _, rec := range p.Records {
+			for _, rec := range b.records {
 				if procErr = t.topo.Process(ctx, FromKafka(rec)); procErr != nil {
-					return
+					break
 				}
 				t.noteInput(rec.Topic, rec.Partition, rec.Offset+1)
 			}
-		})
+		}
 		err := r.endTransaction(ctx, procErr)
 		r.sess.AllowRebalance()
 		if err != nil {
