@@ -20,7 +20,8 @@ func registerAggregates(r *Registry) {
 	r.aggregate("MIN", "Least value.", sigs(agg(pPrim, pPrim)), ex("MIN(col)", "INTEGER", int32(1)))
 	r.aggregate("MAX", "Greatest value.", sigs(agg(pPrim, pPrim)), ex("MAX(col)", "INTEGER", int32(1)))
 	r.aggregate("COUNT_DISTINCT", "Approximate number of distinct values.", sigs(agg(pBig, pPrim)), ex("COUNT_DISTINCT(col)", "BIGINT", "x"))
-	r.aggregate("TOPK", "The k greatest values, descending.", sigs(agg(arrP(pPrim), pPrim, pInt)), ex("TOPK(col, 3)", "ARRAY<INTEGER>", int32(1), int32(3)))
+	r.aggregate("TOPK", "The k greatest values, descending; with other columns, structs of the sort column and them.",
+		sigs(agg(arrP(pPrim), pPrim, pInt), agg(arrP(pPrim), pPrim, pU, pInt)), ex("TOPK(col, 3)", "ARRAY<INTEGER>", int32(1), int32(3)))
 	r.aggregate("TOPKDISTINCT", "The k greatest distinct values, descending.", sigs(agg(arrP(pPrim), pPrim, pInt)), ex("TOPKDISTINCT(col, 3)", "ARRAY<INTEGER>", int32(1), int32(3)))
 	r.aggregate("COLLECT_LIST", "Array of all values.", sigs(agg(pArrT, pT)), ex("COLLECT_LIST(col)", "ARRAY<STRING>", "x"))
 	r.aggregate("COLLECT_SET", "Array of distinct values.", sigs(agg(pArrT, pT)), ex("COLLECT_SET(col)", "ARRAY<STRING>", "x"))

@@ -53,7 +53,7 @@ type openWindow struct {
 	closesAt int64
 }
 
-func newAggregate(step *physical.Aggregate, store Store, aggregates *udaf.Registry, next Operator, policy ErrorPolicy) (*aggregate, error) {
+func newAggregate(step *physical.Aggregate, store Store, aggregates *udaf.Registry, cfg udaf.Config, next Operator, policy ErrorPolicy) (*aggregate, error) {
 	in := step.Input.Schema()
 	a := &aggregate{step: step, store: store, next: next, policy: policy, streamTime: math.MinInt64, open: map[string]openWindow{}, nextClose: math.MaxInt64}
 	codec, err := newRowCodec(in.Columns[:step.KeyCount])
@@ -66,7 +66,7 @@ func newAggregate(step *physical.Aggregate, store Store, aggregates *udaf.Regist
 		for i, x := range c.Args {
 			argTypes[i] = x.Type()
 		}
-		ag, err := aggregates.New(c.Name, argTypes, c.Literals, c.Return)
+		ag, err := aggregates.NewWithConfig(c.Name, argTypes, c.Literals, c.Return, cfg)
 		if err != nil {
 			return nil, err
 		}

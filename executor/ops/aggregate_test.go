@@ -59,7 +59,7 @@ func newTestAggregate(t *testing.T, step *physical.Aggregate) (*aggregate, *coll
 		t.Fatal(err)
 	}
 	out := &collectOp{}
-	a, err := newAggregate(step, st, udaf.NewRegistry(), out, ErrorPolicy{})
+	a, err := newAggregate(step, st, udaf.NewRegistry(), udaf.Config{}, out, ErrorPolicy{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,8 @@ type Env struct {
 	InternalTopic func(suffix string) string
 	// Aggregates implements the aggregate functions.
 	Aggregates *udaf.Registry
+	// AggregateConfig tunes them (ksql.functions.collect_list.limit, ...).
+	AggregateConfig udaf.Config
 }
 
 // rawProcessor is a topology entry point for one topic.
@@ -134,7 +136,7 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 		if env.Aggregates == nil {
 			return nil, fmt.Errorf("aggregation without aggregate functions")
 		}
-		a, err := newAggregate(s, store, env.Aggregates, next, env.Policy)
+		a, err := newAggregate(s, store, env.Aggregates, env.AggregateConfig, next, env.Policy)
 		if err != nil {
 			return nil, err
 		}

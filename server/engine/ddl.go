@@ -228,7 +228,7 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 	}
 	// Build once now so that a plan the runtime cannot run fails the
 	// statement instead of the query, and to learn its topics and stores.
-	build := e.builder(id, plan.Root)
+	build := e.builder(id, plan.Root, s.props)
 	trial, err := trialBuild(build)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ package engine
 import (
 	"log/slog"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/eddysql/eddy/executor/ops"
@@ -14,6 +15,7 @@ import (
 	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/physical"
 	"github.com/eddysql/eddy/udf"
+	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // Config holds the engine's settings.
@@ -143,12 +145,14 @@ func (e *Engine) planner(cat *catalog.Catalog) *planner.Planner {
 }
 
 // builder returns a topology builder for a persistent plan.
-func (e *Engine) builder(id string, root physical.Step) func(ops.Emitter, func(string) (ops.Store, error)) (*ops.Topology, error) {
+func (e *Engine) builder(id string, root physical.Step, props map[string]string) func(ops.Emitter, func(string) (ops.Store, error)) (*ops.Topology, error) {
+	aggCfg := e.aggregateConfig(props)
 	return func(em ops.Emitter, stores func(string) (ops.Store, error)) (*ops.Topology, error) {
 		return ops.Build(root, ops.Env{
 			Formats: e.formats, Emitter: em, TimestampParser: e.tsParse,
 			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)}, Stores: stores, Aggregates: e.fns.Aggregates(),
-			InternalTopic: func(suffix string) string { return e.appID(id) + "-" + suffix },
+			AggregateConfig: aggCfg,
+			InternalTopic:   func(suffix string) string { return e.appID(id) + "-" + suffix },
 		})
 	}
 }
@@ -180,4 +184,21 @@ func (e *Engine) queriesOf(src string) (readers, writers []string) {
 	sort.Strings(readers)
 	sort.Strings(writers)
 	return readers, writers
+}
+
+// aggregateConfig reads the aggregate functions' settings from a
+// statement's properties, then the server's.
+func (e *Engine) aggregateConfig(props map[string]string) udaf.Config {
+	get := func(key string) int {
+		v, ok := props[key]
+		if !ok {
+			v, ok = e.cfg.Properties[key]
+		}
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			return 0
+		}
+		return n
+	}
+	return udaf.Config{CollectListLimit: get("ksql.functions.collect_list.limit"), CollectSetLimit: get("ksql.functions.collect_set.limit")}
 }

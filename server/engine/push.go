@@ -18,6 +18,7 @@ import (
 	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/server/rest"
 	"github.com/eddysql/eddy/server/wire"
+	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // pushQuery is a running push query or PRINT; it implements
@@ -117,7 +118,7 @@ func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.Que
 	earliest := strings.EqualFold(props["auto.offset.reset"], "earliest") || strings.EqualFold(props["ksql.streams.auto.offset.reset"], "earliest")
 	switch st := stmts[0].(type) {
 	case *ast.Query:
-		p, err := e.startPush(st, texts[0], earliest, e.pullOptions(props))
+		p, err := e.startPush(st, texts[0], earliest, e.pullOptions(props), e.aggregateConfig(props))
 		e.mu.Unlock()
 		if err != nil {
 			return nil, statementError(err, texts[0], nil)
@@ -150,7 +151,7 @@ func (e *Engine) newPush(prefix, text string, limit int) (*pushQuery, context.Co
 	return p, ctx
 }
 
-func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planner.PullOptions) (*pushQuery, error) {
+func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planner.PullOptions, aggCfg udaf.Config) (*pushQuery, error) {
 	plan, _, err := e.planner(e.cat).PullQuery(q, opts)
 	if err != nil {
 		return nil, err
@@ -177,8 +178,9 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	loop := &loopback{}
 	topo, err := ops.Build(plan.Root, ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
 		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Emitter: loop, Aggregates: e.fns.Aggregates(),
-		Stores:        func(name string) (ops.Store, error) { return task.Store(name) },
-		InternalTopic: func(suffix string) string { return p.id + "-" + suffix }})
+		AggregateConfig: aggCfg,
+		Stores:          func(name string) (ops.Store, error) { return task.Store(name) },
+		InternalTopic:   func(suffix string) string { return p.id + "-" + suffix }})
 	if err != nil {
 		task.Close()
 		delete(e.push, p.id)
