@@ -4,7 +4,6 @@ import (
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/physical"
-	"github.com/eddysql/eddy/planner/types"
 )
 
 // planForeignKeyJoin plans a table-table join whose left side joins on a
@@ -30,28 +29,7 @@ func (p *Planner) planForeignKeyJoin(j *ast.Join, left, right *relation, leftKey
 		Right: &physical.Repartition{Input: right.step, Topic: "FK-right-repartition", Partitions: 1},
 		Sides: "FOREIGN_KEY", Type: typ, LeftFK: leftKey, LeftStore: "FK-left-store", RightStore: "FK-right-store",
 	}
-	out := &types.Schema{Columns: []types.Column{lcols[0]}}
-	for i, c := range lcols {
-		if i == 0 || isPseudo(c.Name) {
-			continue
-		}
-		c.Namespace = types.NsValue
-		out.Columns = append(out.Columns, c)
-		step.LeftValues = append(step.LeftValues, i)
-	}
-	for i, c := range rcols {
-		if isPseudo(c.Name) {
-			continue
-		}
-		c.Namespace = types.NsValue
-		out.Columns = append(out.Columns, c)
-		step.RightValues = append(step.RightValues, i)
-	}
-	out.Columns = append(out.Columns,
-		types.Column{Name: types.RowTime, Type: types.BigintType},
-		types.Column{Name: types.RowPartition, Type: types.IntType},
-		types.Column{Name: types.RowOffset, Type: types.BigintType})
-	step.Out = out
+	fillJoinOutput(step, lcols[0], lcols, rcols, true, false)
 	return &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...), table: true,
 		sources: append(append([]string(nil), left.sources...), right.sources...), keyEquiv: map[string]bool{},
 		window: left.window, keyTexts: []string{leftText}, fkLeftKey: lcols[0].Name, fkLeftSource: left.sources[0]}, nil

@@ -259,7 +259,6 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if j.Within != nil {
 		step.Before, step.After, step.Grace = j.Within.Before, j.Within.After, j.Within.Grace
 	}
-	out := &types.Schema{}
 	lcols, rcols := lstep.Schema().Columns, rstep.Schema().Columns
 	// The result's key is the left join column for inner and left joins,
 	// the right one for right joins, and a synthetic ROWKEY for full
@@ -276,28 +275,8 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		keyCol.Name = syntheticKeyName(lcols, rcols)
 		skipLeft, synthetic = false, true
 	}
-	out.Columns = append(out.Columns, keyCol)
-	for i, c := range lcols {
-		if isPseudo(c.Name) || (i == 0 && (skipLeft || strings.HasPrefix(c.Name, "KSQL_COL_"))) {
-			continue
-		}
-		c.Namespace = types.NsValue
-		out.Columns = append(out.Columns, c)
-		step.LeftValues = append(step.LeftValues, i)
-	}
-	for i, c := range rcols {
-		if isPseudo(c.Name) || (i == 0 && (skipRight || strings.HasPrefix(c.Name, "KSQL_COL_"))) {
-			continue
-		}
-		c.Namespace = types.NsValue
-		out.Columns = append(out.Columns, c)
-		step.RightValues = append(step.RightValues, i)
-	}
-	out.Columns = append(out.Columns,
-		types.Column{Name: types.RowTime, Type: types.BigintType},
-		types.Column{Name: types.RowPartition, Type: types.IntType},
-		types.Column{Name: types.RowOffset, Type: types.BigintType})
-	step.Out = out
+	fillJoinOutput(step, keyCol, lcols, rcols,
+		skipLeft || strings.HasPrefix(lcols[0].Name, "KSQL_COL_"), skipRight || strings.HasPrefix(rcols[0].Name, "KSQL_COL_"))
 	rel := &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...),
 		table: sides == "TABLE_TABLE", sources: append(append([]string(nil), left.sources...), right.sources...),
 		keyEquiv: map[string]bool{}, window: left.window}
@@ -442,4 +421,29 @@ func (p *Planner) checkCopartitioned(left, right *relation) error {
 	}
 	return plain("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
 		l.Name, r.Name, l.Name, l.Partitions, r.Name, r.Partitions)
+}
+
+// fillJoinOutput lays out a join's rows: the key column, the left input's
+// columns, the right input's, then the join's own ROWTIME, ROWPARTITION
+// and ROWOFFSET. An input's key column (index 0) is left out when its
+// skip flag is set (it is the result's key already).
+func fillJoinOutput(step *physical.Join, keyCol types.Column, lcols, rcols []types.Column, skipLeftKey, skipRightKey bool) {
+	out := &types.Schema{Columns: []types.Column{keyCol}}
+	add := func(cols []types.Column, skipKey bool, picked *[]int) {
+		for i, c := range cols {
+			if isPseudo(c.Name) || (i == 0 && skipKey) {
+				continue
+			}
+			c.Namespace = types.NsValue
+			out.Columns = append(out.Columns, c)
+			*picked = append(*picked, i)
+		}
+	}
+	add(lcols, skipLeftKey, &step.LeftValues)
+	add(rcols, skipRightKey, &step.RightValues)
+	out.Columns = append(out.Columns,
+		types.Column{Name: types.RowTime, Type: types.BigintType},
+		types.Column{Name: types.RowPartition, Type: types.IntType},
+		types.Column{Name: types.RowOffset, Type: types.BigintType})
+	step.Out = out
 }

@@ -221,16 +221,8 @@ func (r *persistent) endTransaction(ctx context.Context, procErr error) error {
 	// The transaction is committed: bring the local state up to it. A
 	// crash or failure here leaves the local state behind Kafka, which
 	// the restore at the next task open repairs (invariants 2 and 3).
-	r.mu.Lock()
-	tasks := make([]*task, 0, len(r.tasks))
-	for _, t := range r.tasks {
-		tasks = append(tasks, t)
-	}
-	r.mu.Unlock()
-	for _, t := range tasks {
-		if err := t.state.Commit(t.checkpoint()); err != nil {
-			return fmt.Errorf("committing state of partition %d after its transaction: %w", t.partition, err)
-		}
+	if err := r.commitTasks(); err != nil {
+		return fmt.Errorf("after the transaction: %w", err)
 	}
 	return nil
 }

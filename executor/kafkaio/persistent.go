@@ -332,6 +332,15 @@ func (r *persistent) commit(ctx context.Context, cl *kgo.Client) error {
 	if err := r.em.err(); err != nil {
 		return err
 	}
+	if err := r.commitTasks(); err != nil {
+		return err
+	}
+	return cl.CommitUncommittedOffsets(ctx)
+}
+
+// commitTasks makes every task's pending state durable with its
+// checkpoint.
+func (r *persistent) commitTasks() error {
 	r.mu.Lock()
 	tasks := make([]*task, 0, len(r.tasks))
 	for _, t := range r.tasks {
@@ -343,7 +352,7 @@ func (r *persistent) commit(ctx context.Context, cl *kgo.Client) error {
 			return fmt.Errorf("committing state of partition %d: %w", t.partition, err)
 		}
 	}
-	return cl.CommitUncommittedOffsets(ctx)
+	return nil
 }
 
 // checkpoint returns the input and changelog offsets the task's pending
