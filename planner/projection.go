@@ -141,7 +141,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				return nil, errorf(it.Position(), "'%s' is not a valid stream/table name or alias.", it.StarOf)
 			}
 			for i, c := range schema.Columns {
-				if isPseudo(c.Name) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && (isSidePseudo(c.Name, quals) || (it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")))) {
+				if isPseudoCol(c) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && (isSidePseudo(c.Name, quals) || (it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")))) {
 					continue
 				}
 				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
@@ -186,6 +186,9 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	persistent := sinkName != ""
 	if persistent {
 		for _, it := range items {
+			if c, ok := it.expr.(*expr.Column); ok && !isPseudoCol(schema.Columns[c.Index]) && c.Name == it.name {
+				continue // a key made from a pseudo column keeps its name
+			}
 			if isReserved(it.name) {
 				if it.aliased {
 					return nil, errorf(it.pos, "`%s` is a reserved column name. You cannot use it as an alias for a column.", it.name)
@@ -198,7 +201,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	keyItem := map[int]int{} // input column index -> item index
 	var keyIdx []int
 	for i, c := range schema.Columns {
-		if c.Namespace == types.NsKey && !isPseudo(c.Name) {
+		if c.Namespace == types.NsKey && !isPseudoCol(c) {
 			keyIdx = append(keyIdx, i)
 		}
 	}
@@ -208,7 +211,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			if opts.keyEquiv[c.Name] && len(keyIdx) == 1 {
 				idx = keyIdx[0]
 			}
-			if isPseudo(schema.Columns[idx].Name) {
+			if isPseudoCol(schema.Columns[idx]) {
 				// WINDOWSTART and WINDOWEND selected are value copies.
 				continue
 			}
@@ -335,4 +338,11 @@ func isSidePseudo(name string, quals map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// isPseudoCol tells the pseudo columns a star leaves out and a projection
+// may not keep under their own names. A key that PARTITION BY made from a
+// pseudo column (PARTITION BY ROWTIME) is an ordinary key column.
+func isPseudoCol(c types.Column) bool {
+	return isPseudo(c.Name) && (c.Namespace != types.NsKey || c.Name == types.WindowStart || c.Name == types.WindowEnd)
 }
