@@ -174,6 +174,10 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 		if !it.HasAlias {
 			if qi < len(aggNames) && aggNames[qi] != "" {
 				name = aggNames[qi]
+			} else if c, ok := e.(*expr.Column); ok && subst != nil && schema.Columns[c.Index].Namespace == types.NsKey {
+				// The item is a PARTITION BY expression: it is that key
+				// column, under the key's (generated) name.
+				name = c.Name
 			} else {
 				name = names.nameFor(it.Expr, e)
 			}
