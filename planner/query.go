@@ -366,6 +366,16 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	}
 	if subst != nil {
 		opts.keyWhat = "partitioning expression"
+		// ksqlDB names the missing expressions qualified by their source.
+		var qual string
+		for q := range quals {
+			qual = q
+		}
+		owner := func(string) string { return qual }
+		opts.keyNames = nil
+		for _, pb := range q.PartitionBy {
+			opts.keyNames = append(opts.keyNames, exprTextWith(pb, owner))
+		}
 	}
 	proj, err := p.planProjection(b, q, step, quals, hidden, subst, sinkName, opts)
 	if err != nil {
