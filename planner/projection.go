@@ -245,6 +245,17 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				missing = append(missing, name)
 			}
 		}
+		if len(missing) > 0 && (opts.keyWhat == "key column" || opts.keyWhat == "partitioning expression") {
+			// ksqlDB names every key column, not only the missing ones.
+			missing = missing[:0]
+			for n, k := range keyIdx {
+				name := schema.Columns[k].Name
+				if n < len(opts.keyNames) {
+					name = opts.keyNames[n]
+				}
+				missing = append(missing, name)
+			}
+		}
 		if len(missing) > 0 {
 			return nil, missingKeyError(sinkName, missing, opts.keyWhat)
 		}
