@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -37,6 +38,36 @@ func TestExistingClients(t *testing.T) {
 		}
 		if len(res.Rows) != 2 || res.Rows[0][0] != "a" || res.Rows[1][0] != "b" || res.Final != "Limit Reached" {
 			t.Fatalf("notebook client query result: %+v", res)
+		}
+	})
+
+	t.Run("ksqldb-client npm package", func(t *testing.T) {
+		if _, err := exec.LookPath("node"); err != nil {
+			t.Skip("node is not installed")
+		}
+		if _, err := os.Stat("testdata/clients/node_modules/ksqldb-client"); err != nil {
+			t.Skip("ksqldb-client is not installed: npm install --prefix server/testdata/clients ksqldb-client@1.0.5 (.ci/run does)")
+		}
+		_, port, _ := strings.Cut(s.Addr(), ":")
+		out, err := exec.Command("node", "testdata/clients/ksqldb_client.js", port).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ksqldb-client: %v\n%s", err, out)
+		}
+		var res struct {
+			CreatedError any              `json:"createdError"`
+			Inserted     []any            `json:"inserted"`
+			Streams      string           `json:"streams"`
+			PushError    any              `json:"pushError"`
+			Rows         []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal(out, &res); err != nil {
+			t.Fatalf("ksqldb-client printed %s: %v", out, err)
+		}
+		if res.CreatedError != nil || res.PushError != nil || !strings.Contains(res.Streams, "NPMC") {
+			t.Fatalf("ksqldb-client: %s", out)
+		}
+		if len(res.Rows) != 2 || res.Rows[0]["K"] != "x" || res.Rows[1]["V"] != float64(2) {
+			t.Fatalf("ksqldb-client rows: %s", out)
 		}
 	})
 

@@ -39,11 +39,33 @@ func (h *handler) insertsStream(w http.ResponseWriter, r *http.Request) {
 	if r.ProtoMajor == 1 {
 		_ = rc.EnableFullDuplex()
 	}
-	w.Header().Set("Content-Type", mediaDelimited)
+	// Accept: application/json (the ksqldb-client npm package) gets the
+	// acks as the elements of one JSON array, still one write per row.
+	asArray := wantsJSONArray(r)
+	if asArray {
+		w.Header().Set("Content-Type", mediaJSON)
+	} else {
+		w.Header().Set("Content-Type", mediaDelimited)
+	}
 	w.WriteHeader(http.StatusOK)
 	f := newFlusher(w)
+	if asArray {
+		if f.write(w, []byte("[")) != nil {
+			return
+		}
+		defer func() { _ = f.write(w, []byte("]")) }()
+	}
 	if rc.Flush() != nil {
 		return
+	}
+	sep := func(seq int64) []byte {
+		switch {
+		case !asArray:
+			return []byte{'\n'}
+		case seq == 0:
+			return nil
+		}
+		return []byte{','}
 	}
 
 	ctx := r.Context()
@@ -59,7 +81,7 @@ func (h *handler) insertsStream(w http.ResponseWriter, r *http.Request) {
 			var syntax *json.SyntaxError
 			if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) {
 				buf = wire.AppendInsertError(buf, seq, wire.BadRequest("Invalid JSON in inserts stream: "+err.Error()))
-				_ = f.write(w, append(buf, '\n'))
+				_ = f.write(w, withSep(buf, sep(seq), asArray))
 			}
 			return // malformed JSON or a broken body: the stream cannot go on
 		}
@@ -74,8 +96,17 @@ func (h *handler) insertsStream(w http.ResponseWriter, r *http.Request) {
 		} else {
 			buf = wire.AppendInsertAck(buf, seq)
 		}
-		if f.write(w, append(buf, '\n')) != nil {
+		if f.write(w, withSep(buf, sep(seq), asArray)) != nil {
 			return
 		}
 	}
+}
+
+// withSep places a separator: after the element in the delimited form,
+// before it in the array form.
+func withSep(elem, sep []byte, before bool) []byte {
+	if before {
+		return append(append([]byte(nil), sep...), elem...)
+	}
+	return append(elem, sep...)
 }
