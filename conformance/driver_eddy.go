@@ -53,6 +53,7 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 		DefaultValueFormat: props["ksql.persistence.default.format.value"],
 	}
 	pcfg.NewQueryPlanner = strings.EqualFold(props["ksql.new.query.planner.enabled"], "true")
+	pcfg.OutputTopicPrefix = props["ksql.output.topic.name.prefix"]
 	if v, ok := props["ksql.persistence.wrap.single.values"]; ok {
 		b, err := strconv.ParseBool(v)
 		if err == nil {
