@@ -46,6 +46,8 @@ func TestCompareValue(t *testing.T) {
 		{"object", map[string]any{"A": n("1")}, map[string]any{"A": n("1")}, ""},
 		{"object lower-case expectation matches upper-case actual", map[string]any{"a": n("1")}, map[string]any{"A": n("1")}, ""},
 		{"object upper-case expectation does not match lower-case actual", map[string]any{"A": n("1")}, map[string]any{"a": n("1")}, "value field A: missing"},
+		{"expected null matches a missing field", map[string]any{"HEX": nil}, map[string]any{"ASCII": nil}, ""},
+		{"expected null with a missing field still counts fields", map[string]any{"HEX": nil}, map[string]any{"A": nil, "B": nil}, "expected 1 fields, got 2"},
 		{"object field value", map[string]any{"V0": n("1.5")}, map[string]any{"V0": n("2")}, "value field V0: expected 1.5, got 2"},
 		{"object extra field", map[string]any{"A": n("1")}, map[string]any{"A": n("1"), "B": nil}, "expected 1 fields, got 2 (unexpected B)"},
 		{"nested path", map[string]any{"S": map[string]any{"F": []any{n("1")}}}, map[string]any{"S": map[string]any{"F": []any{n("2")}}}, "value field S.F[0]: expected 1, got 2"},

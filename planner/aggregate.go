@@ -219,6 +219,15 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 	if collectErr != nil {
 		return nil, collectErr
 	}
+	if src.ValueFormat.Name == "DELIMITED" {
+		// The aggregation state is kept (and changelogged) in the source's
+		// value format, as ksqlDB does.
+		for _, c := range agg.Calls {
+			if p.fns.StructuredState(c.Name) {
+				return nil, plain("One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.")
+			}
+		}
+	}
 	if fromTable {
 		var cannot []string
 		for _, c := range agg.Calls {

@@ -21,6 +21,9 @@ type Functions interface {
 	// CanUndo tells aggregates that can run over a table (they can take a
 	// row's contribution back out).
 	CanUndo(name string) bool
+	// StructuredState tells aggregates whose intermediate state is a
+	// STRUCT, ARRAY or MAP (a DELIMITED source cannot hold it).
+	StructuredState(name string) bool
 	// LambdaParamTypes returns the parameter types of the lambda at
 	// argument idx, given the other arguments' types (nil at lambdas).
 	LambdaParamTypes(name string, args []*types.Type, idx int) ([]*types.Type, error)

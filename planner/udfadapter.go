@@ -65,6 +65,10 @@ func (f registryFunctions) ResolveAggregate(name string, args []*types.Type, lit
 
 func (f registryFunctions) CanUndo(name string) bool { return f.r.Aggregates().CanUndo(name) }
 
+func (f registryFunctions) StructuredState(name string) bool {
+	return f.r.Aggregates().StructuredState(name)
+}
+
 func (f registryFunctions) ResolveTable(name string, args []*types.Type) (ScalarImpl, error) {
 	res, err := f.r.ResolveTable(name, args)
 	if err != nil {

@@ -75,7 +75,14 @@ func registerStrings2(r *Registry) {
 
 	r.scalar("ENCODE", "Re-encodes a string from one encoding to another: 'hex', 'utf8', 'ascii', 'base64'.", sigs(
 		sig(ret(tStr), func(a []any) (any, error) {
-			b, err := decodeString(a[0].(string), a[1].(string))
+			in, enc := a[0].(string), a[1].(string)
+			var b []byte
+			var err error
+			if strings.EqualFold(enc, "hex") {
+				b, err = decodeHexLiteral(in)
+			} else {
+				b, err = decodeString(in, enc)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -289,6 +296,28 @@ func maskSigs(f func(s string, n int, m [4]rune) string) []*Signature {
 			return f(a[0].(string), n, maskChars(a[2:])), nil
 		}, pStr, pInt, pStr, pStr, pStr, pStr).onNull(),
 	)
+}
+
+// decodeHexLiteral reads the hex forms ENCODE accepts: plain digits (even
+// count), a 0x prefix (an odd count gets a leading zero, as an integer
+// literal would) and the SQL binary literal X'..'.
+func decodeHexLiteral(s string) ([]byte, error) {
+	switch {
+	case strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X"):
+		s = s[2:]
+		if len(s)%2 == 1 {
+			s = "0" + s
+		}
+	case strings.HasPrefix(s, "X'") || strings.HasPrefix(s, "x'"):
+		if len(s) < 3 || !strings.HasSuffix(s, "'") {
+			return nil, fmt.Errorf("invalid hex literal %q: missing closing quote", s)
+		}
+		s = s[2 : len(s)-1]
+	}
+	if len(s)%2 == 1 {
+		return nil, fmt.Errorf("invalid hex string %q: odd number of digits", s)
+	}
+	return hex.DecodeString(s)
 }
 
 func decodeString(s, enc string) ([]byte, error) {

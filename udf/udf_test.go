@@ -308,3 +308,36 @@ func TestKsqlEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+func TestEncodeHexForms(t *testing.T) {
+	r := NewRegistry()
+	res, err := r.ResolveScalar("ENCODE", []*types.Type{tStr, tStr, tStr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		in   string
+		want string // "error" when ENCODE must fail (the row gets null)
+	}{
+		{"4578616d706C6521", "Example!"},
+		{"0x4578616d706C6521", "Example!"},
+		{"X'4578616d706C6521'", "Example!"},
+		{"x''", ""},
+		{"0x", ""},
+		{"0x578616d706C6521", "\x05xample!"},
+		{"578616d706C6521", "error"},
+		{"x'578616d706C6521'", "error"},
+		{"x'4578616d706C6521", "error"},
+		{"X'", "error"},
+		{"0x0x", "error"},
+	}
+	for _, c := range cases {
+		got, err := res.Fn([]any{c.in, "hex", "utf8"})
+		switch {
+		case c.want == "error" && err == nil:
+			t.Errorf("ENCODE(%q) = %q, want an error", c.in, got)
+		case c.want != "error" && (err != nil || got != c.want):
+			t.Errorf("ENCODE(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}

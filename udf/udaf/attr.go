@@ -6,7 +6,8 @@ import (
 
 func registerAttr(r *Registry) {
 	r.register("ATTR", &spec{
-		undo: true,
+		structured: true,
+		undo:       true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind == types.KindNull {
 				return nil, c.errParams()

@@ -8,7 +8,8 @@ func registerCollect(r *Registry) {
 	for _, name := range []string{"COLLECT_LIST", "COLLECT_SET"} {
 		set := name == "COLLECT_SET"
 		r.register(name, &spec{
-			undo: !set,
+			structured: true,
+			undo:       !set,
 			ret: func(c *call) (*types.Type, error) {
 				if !arity(c, 1, 0) || c.args[0].Kind == types.KindNull {
 					return nil, c.errParams()

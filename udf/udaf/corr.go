@@ -8,7 +8,8 @@ import (
 
 func registerCorrelation(r *Registry) {
 	r.register("CORRELATION", &spec{
-		undo: true,
+		structured: true,
+		undo:       true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 2, 0) || !statInput(c.args[0]) || !statInput(c.args[1]) {
 				return nil, c.errParams()

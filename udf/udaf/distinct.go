@@ -8,6 +8,7 @@ import (
 
 func registerDistinct(r *Registry) {
 	r.register("COUNT_DISTINCT", &spec{
+		structured: true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind == types.KindNull {
 				return nil, c.errParams()

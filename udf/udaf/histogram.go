@@ -8,7 +8,8 @@ import (
 
 func registerHistogram(r *Registry) {
 	r.register("HISTOGRAM", &spec{
-		undo: true,
+		structured: true,
+		undo:       true,
 		ret: func(c *call) (*types.Type, error) {
 			if !arity(c, 1, 0) || c.args[0].Kind != types.KindString {
 				return nil, c.errParams()

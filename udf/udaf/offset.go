@@ -13,7 +13,8 @@ func registerOffset(r *Registry) {
 	for _, name := range []string{"EARLIEST_BY_OFFSET", "LATEST_BY_OFFSET"} {
 		latest := name == "LATEST_BY_OFFSET"
 		r.register(name, &spec{
-			cols: func(n int) int { return min(n, 1) },
+			structured: true,
+			cols:       func(n int) int { return min(n, 1) },
 			ret: func(c *call) (*types.Type, error) {
 				o, err := parseOffsetOpts(c)
 				if err != nil {

@@ -34,7 +34,8 @@ func statInput(t *types.Type) bool {
 func registerStats(r *Registry) {
 	for name, mode := range statNames {
 		r.register(name, &spec{
-			undo: true,
+			undo:       true,
+			structured: true,
 			ret: func(c *call) (*types.Type, error) {
 				if !arity(c, 1, 0) || !statInput(c.args[0]) {
 					return nil, c.errParams()

@@ -8,8 +8,8 @@ import (
 
 func registerTopK(r *Registry) {
 	topkCols := func(n int) int { return max(n-1, 0) }
-	r.register("TOPK", &spec{cols: topkCols, ret: topkRet(false), build: topkBuild(false)})
-	r.register("TOPKDISTINCT", &spec{cols: topkCols, ret: topkRet(true), build: topkBuild(true)})
+	r.register("TOPK", &spec{structured: true, cols: topkCols, ret: topkRet(false), build: topkBuild(false)})
+	r.register("TOPKDISTINCT", &spec{structured: true, cols: topkCols, ret: topkRet(true), build: topkBuild(true)})
 }
 
 func topkRet(distinct bool) func(c *call) (*types.Type, error) {

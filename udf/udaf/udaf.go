@@ -80,6 +80,10 @@ type call struct {
 
 type spec struct {
 	undo bool
+	// structured marks functions whose intermediate state is a STRUCT,
+	// ARRAY or MAP in ksqlDB (AVG keeps SUM and COUNT), which a value
+	// format without nested types cannot hold.
+	structured bool
 	// cols returns how many of nargs arguments are column (per-row)
 	// arguments; the rest must be literal constants.
 	cols  func(nargs int) int
@@ -141,6 +145,14 @@ func (r *Registry) Names() []string {
 func (r *Registry) CanUndo(name string) bool {
 	s := r.lookup(name)
 	return s != nil && s.undo
+}
+
+// StructuredState tells whether the function's intermediate state is a
+// STRUCT, ARRAY or MAP, so that a value format without nested types
+// (DELIMITED) cannot serialise it.
+func (r *Registry) StructuredState(name string) bool {
+	s := r.lookup(name)
+	return s != nil && s.structured
 }
 
 // ColumnArgs tells how many of a call's nargs arguments are per-row column

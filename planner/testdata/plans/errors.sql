@@ -13,3 +13,6 @@ CREATE STREAM u (a INT) WITH (KAFKA_TOPIC='u');
 SELECT x.name FROM s EMIT CHANGES;
 SELECT ABS(name) FROM s EMIT CHANGES;
 SELECT * FROM missing EMIT CHANGES;
+CREATE STREAM delim (id STRING KEY, v INT) WITH (kafka_topic='delim', value_format='DELIMITED');
+CREATE TABLE delim_avg AS SELECT id, AVG(v) AS a FROM delim GROUP BY id;
+CREATE TABLE delim_count AS SELECT id, COUNT(*) AS n FROM delim GROUP BY id;
