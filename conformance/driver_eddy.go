@@ -79,9 +79,14 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{}
+	// ksqlDB's harness runs the statements as one script, one per line, so
+	// its expected error positions count lines from the first statement:
+	// each statement is sent after the line breaks that precede it there.
+	lead := ""
 	for i, stmt := range c.Statements {
 		precreateTopics(ctx, rt, stmt)
-		_, err := eng.Execute(ctx, rest.StatementRequest{KSQL: stmt, StreamsProperties: c.Properties})
+		_, err := eng.Execute(ctx, rest.StatementRequest{KSQL: lead + stmt, StreamsProperties: c.Properties})
+		lead += strings.Repeat("\n", strings.Count(stmt, "\n")+1)
 		if err != nil {
 			out.Err, out.FailedStmt = errors.New(messageOf(err)), i
 			break
