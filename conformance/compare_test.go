@@ -38,6 +38,8 @@ func TestCompareValue(t *testing.T) {
 		{"string exact", "a", "a", ""},
 		{"string case", "a", "A", "expected \"a\", got \"A\""},
 		{"string decimal", "1.50", n("1.50"), ""},
+		{"string decimal with leading zeros", "005.4", n("5.4"), ""},
+		{"string decimal needs the same scale", "5.40", n("5.4"), "expected \"5.40\""},
 		{"bool", true, true, ""},
 		{"bool differs", true, false, "expected true, got false"},
 		{"array", []any{n("1"), "x"}, []any{n("1"), "x"}, ""},

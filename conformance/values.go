@@ -43,7 +43,9 @@ func CompareValue(path string, exp, act any) string {
 				return ""
 			}
 		case json.Number:
-			if a.String() == e { // DECIMAL written as a string in the expectation
+			// A DECIMAL written as a string in the expectation: equal value
+			// and scale, as BigDecimal.equals ("005.4" matches 5.4).
+			if sameDecimal(e, a.String()) {
 				return ""
 			}
 		}
@@ -225,6 +227,19 @@ func classify(s string) (numClass, int) {
 func decimalLike(s string) bool {
 	cl, scale := classify(s)
 	return cl == numPlain && scale > 1 && strings.HasSuffix(s, "0")
+}
+
+// sameDecimal tells whether two plain decimal texts have the same value and
+// the same number of fraction digits.
+func sameDecimal(e, a string) bool {
+	ec, escale := classify(e)
+	ac, ascale := classify(a)
+	if ec == numOther || ac == numOther || escale != ascale {
+		return false
+	}
+	x, ok1 := new(big.Rat).SetString(e)
+	y, ok2 := new(big.Rat).SetString(a)
+	return ok1 && ok2 && x.Cmp(y) == 0
 }
 
 func numbersEqual(e, a number) bool {

@@ -33,6 +33,7 @@ var errorCases = []struct {
 	{"stmt", "SELECT * FROM t WHERE a LIKE 'x' ESCAPE 'ab'", 1, 41},
 	{"stmt", "SELECT a FROM t LEFT JOIN", 1, 26},
 	{"stmt", "SELECT select FROM t", 1, 8},
+	{"stmt", "CREATE STREAM o AS SELECT a FROM t PARTITION BY ();", 1, 49},
 	{"expr", "1 +", 1, 4},
 	{"expr", "a b", 1, 3},
 	{"type", "MAP<STRING>", 1, 11},

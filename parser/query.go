@@ -27,6 +27,9 @@ func (b *builder) query(ctx gen.IQueryContext) *ast.Query {
 	}
 	if c.GetPartitionBy() != nil {
 		q.PartitionBy = b.expressionList(c.GetPartitionBy())
+		if len(q.PartitionBy) == 0 {
+			failAt(c.GetPartitionBy().GetStart(), "PARTITION BY requires at least one expression")
+		}
 	}
 	if c.GetHaving() != nil {
 		q.Having = b.expr(c.GetHaving())

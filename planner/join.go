@@ -176,6 +176,8 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return ""
 	}
 	leftText, rightText := exprTextWith(cond.Left, owner), exprTextWith(cond.Right, owner)
+	// ksqlDB quotes a table-table condition as written.
+	condText := leftText + " = " + rightText
 	if sa == 1 {
 		leftKey, rightKey = c, a
 		leftText, rightText = rightText, leftText
@@ -231,7 +233,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		if sides == "STREAM_TABLE" {
 			return nil, plain("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s = %s.", leftText, rightText)
 		}
-		return nil, plain("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s = %s.", leftText, rightText)
+		return nil, plain("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", condText)
 	}
 	if left.table && !isKeyColumn(leftKey, left.step.Schema()) {
 		return p.planForeignKeyJoin(j, left, right, leftKey, rightKey, leftText, rightText, typ)
