@@ -380,6 +380,9 @@ func (p *Planner) bindAggregateCall(b *binder, fc *ast.FuncCall, sc *scope, clau
 		call.Args = append(call.Args, e)
 		argTypes = append(argTypes, e.Type())
 	}
+	if n, err := p.fns.ColumnArgs(name, len(fc.Args)); err == nil && len(call.Args) > n {
+		return call, "", errorf(fc.Args[n].Position(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", n+1, name, exprText(fc.Args[n]))
+	}
 	ret, params, err := p.fns.ResolveAggregate(name, argTypes, call.Literals)
 	if err != nil {
 		return call, "", errorf(fc.Position(), "%s", err)

@@ -21,6 +21,9 @@ type Functions interface {
 	// CanUndo tells aggregates that can run over a table (they can take a
 	// row's contribution back out).
 	CanUndo(name string) bool
+	// ColumnArgs tells how many of an aggregate call's nargs arguments
+	// are per-row columns; the others must be literal constants.
+	ColumnArgs(name string, nargs int) (int, error)
 	// StructuredState tells aggregates whose intermediate state is a
 	// STRUCT, ARRAY or MAP (a DELIMITED source cannot hold it).
 	StructuredState(name string) bool

@@ -65,6 +65,10 @@ func (f registryFunctions) ResolveAggregate(name string, args []*types.Type, lit
 
 func (f registryFunctions) CanUndo(name string) bool { return f.r.Aggregates().CanUndo(name) }
 
+func (f registryFunctions) ColumnArgs(name string, nargs int) (int, error) {
+	return f.r.Aggregates().ColumnArgs(name, nargs)
+}
+
 func (f registryFunctions) StructuredState(name string) bool {
 	return f.r.Aggregates().StructuredState(name)
 }

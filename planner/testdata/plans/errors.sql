@@ -16,3 +16,4 @@ SELECT * FROM missing EMIT CHANGES;
 CREATE STREAM delim (id STRING KEY, v INT) WITH (kafka_topic='delim', value_format='DELIMITED');
 CREATE TABLE delim_avg AS SELECT id, AVG(v) AS a FROM delim GROUP BY id;
 CREATE TABLE delim_count AS SELECT id, COUNT(*) AS n FROM delim GROUP BY id;
+CREATE TABLE first_two AS SELECT id, EARLIEST_BY_OFFSET(v, v) FROM delim GROUP BY id;
