@@ -39,11 +39,12 @@ func (b *builder) statement(ctx gen.IStatementContext) ast.Statement {
 		}
 	case *gen.InsertIntoContext:
 		return &ast.InsertInto{
-			Base:   base(c),
-			Target: b.ident(c.Identifier()),
-			Props:  b.properties(c.Properties()),
-			Query:  b.query(c.Query()),
-			Text:   b.text(c),
+			Base:      base(c),
+			Target:    b.ident(c.Identifier()),
+			TargetPos: posOf(c.Identifier().GetStart()),
+			Props:     b.properties(c.Properties()),
+			Query:     b.query(c.Query()),
+			Text:      b.text(c),
 		}
 	case *gen.InsertValuesContext:
 		ids := c.AllIdentifier()

@@ -173,7 +173,7 @@ func sinkStep(input physical.Step, sink *catalog.Source) *physical.Sink {
 func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
 	target, ok := p.cat.Source(s.Target)
 	if !ok {
-		return nil, errorf(s.Position(), "Sink `%s` does not exist for the INSERT INTO statement.", s.Target)
+		return nil, errorf(s.TargetPos, "Source `%s` does not exist.", s.Target)
 	}
 	if target.Kind == catalog.Table {
 		return nil, plain("INSERT INTO can only be used to insert into a stream. %s is a table.", target.Name)

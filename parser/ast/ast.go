@@ -155,10 +155,11 @@ type CreateAsSelect struct {
 // InsertInto is INSERT INTO target [WITH (...)] SELECT ...
 type InsertInto struct {
 	Base
-	Target string
-	Props  Properties
-	Query  *Query
-	Text   string
+	Target    string
+	TargetPos Pos
+	Props     Properties
+	Query     *Query
+	Text      string
 }
 
 // InsertValues is INSERT INTO target [(cols)] VALUES (...).
