@@ -112,6 +112,9 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return nil, err
 	}
 	for _, l := range left.sources {
+		if l == right.sources[0] && len(left.sources) > 1 {
+			return nil, plain("N-way joins do not support multiple occurrences of the same source. Source: '%s'", l)
+		}
 		if l == right.sources[0] {
 			return nil, plain("Can not join '%s' to '%s': self joins are not yet supported.", l, l)
 		}

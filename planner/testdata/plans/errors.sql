@@ -17,3 +17,5 @@ CREATE STREAM delim (id STRING KEY, v INT) WITH (kafka_topic='delim', value_form
 CREATE TABLE delim_avg AS SELECT id, AVG(v) AS a FROM delim GROUP BY id;
 CREATE TABLE delim_count AS SELECT id, COUNT(*) AS n FROM delim GROUP BY id;
 CREATE TABLE first_two AS SELECT id, EARLIEST_BY_OFFSET(v, v) FROM delim GROUP BY id;
+CREATE TABLE dim (id INT PRIMARY KEY, v INT) WITH (KAFKA_TOPIC='dim', VALUE_FORMAT='JSON');
+CREATE STREAM dup AS SELECT * FROM s JOIN dim ON s.id = dim.id JOIN dim ON s.id = dim.v;
