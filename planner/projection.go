@@ -157,6 +157,22 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			}
 			continue
 		}
+		if it.StructAll {
+			// expr->* selects every field of the struct as a column of
+			// the field's name.
+			e, err := b.bind(it.Expr, sc)
+			if err != nil {
+				return nil, err
+			}
+			t := e.Type()
+			if t.Kind != types.KindStruct {
+				return nil, errorf(it.Position(), "Expected STRUCT type, got %s in %s->*", t, sqlText(it.Expr))
+			}
+			for fi, f := range t.Fields {
+				items = append(items, projItem{expr: &expr.Field{X: e, Index: fi, Name: f.Name, T: f.Type}, name: f.Name, pos: it.Position()})
+			}
+			continue
+		}
 		e, err := b.bind(it.Expr, sc)
 		if err != nil {
 			var na *nonAggregateError

@@ -11,3 +11,6 @@ CREATE TABLE adults AS SELECT id, name FROM users WHERE age >= 18;
 INSERT INTO fraudulent_payments SELECT id, amount, fraudProbability FROM payments WHERE amount > 100;
 SELECT id, name FROM users WHERE id = 'a';
 SELECT * FROM users EMIT CHANGES;
+CREATE STREAM nested (k INT KEY, v STRUCT<a INT, b STRUCT<c STRING>>) WITH (KAFKA_TOPIC='nested', VALUE_FORMAT='JSON');
+CREATE STREAM flat AS SELECT k, v->*, v->b->* FROM nested;
+SELECT k->* FROM nested EMIT CHANGES;
