@@ -192,11 +192,49 @@ func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
 		return nil, plain("INSERT INTO can only be used to insert into a stream. The SELECT produces a TABLE.")
 	}
 	if !sameSchema(qp.Output, target.Schema) {
-		return nil, plain("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", qp.Output, target.Schema)
+		if !insertCastable(qp.Output, target.Schema) {
+			return nil, plain("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", qp.Output, target.Schema)
+		}
+		// Value columns widen to the sink's types, as ksqlDB casts them.
+		exprs := make([]expr.Expr, len(qp.Output.Columns))
+		for i, c := range qp.Output.Columns {
+			exprs[i] = castTo(&expr.Column{Index: i, Name: c.Name, T: c.Type}, target.Schema.Columns[i].Type)
+		}
+		qp.Root = &physical.Project{Input: qp.Root, Exprs: exprs, Out: target.Schema}
+		qp.Output = target.Schema
 	}
 	qp.Root = sinkStep(qp.Root, target)
 	uniqueNames(qp.Root)
 	return &PersistentPlan{QueryPlan: *qp, Sink: target}, nil
+}
+
+// insertCastable tells whether INSERT INTO may cast the result columns to
+// the sink's: same names and keys, and value columns that widen
+// implicitly (INT to BIGINT, DECIMAL or DOUBLE; a DECIMAL to any DECIMAL;
+// NULL to anything).
+func insertCastable(res, sink *types.Schema) bool {
+	if len(res.Columns) != len(sink.Columns) {
+		return false
+	}
+	for i := range res.Columns {
+		x, y := res.Columns[i], sink.Columns[i]
+		if x.Name != y.Name || x.Namespace != y.Namespace {
+			return false
+		}
+		if x.Type.Equal(y.Type) {
+			continue
+		}
+		if x.Namespace == types.NsKey {
+			return false
+		}
+		ct := commonType(x.Type, y.Type)
+		widens := (y.Type.Kind == types.KindDecimal && numericRank(x.Type) > 0 && numericRank(x.Type) <= 3) ||
+			(ct != nil && ct.Equal(y.Type))
+		if !widens {
+			return false
+		}
+	}
+	return true
 }
 
 func sameSchema(a, b *types.Schema) bool {

@@ -14,3 +14,6 @@ SELECT * FROM users EMIT CHANGES;
 CREATE STREAM nested (k INT KEY, v STRUCT<a INT, b STRUCT<c STRING>>) WITH (KAFKA_TOPIC='nested', VALUE_FORMAT='JSON');
 CREATE STREAM flat AS SELECT k, v->*, v->b->* FROM nested;
 SELECT k->* FROM nested EMIT CHANGES;
+CREATE STREAM wide (k INT KEY, a BIGINT, d DECIMAL(6, 2)) WITH (KAFKA_TOPIC='wide', VALUE_FORMAT='JSON');
+INSERT INTO wide SELECT k, v->a AS a, v->a AS d FROM nested;
+INSERT INTO wide SELECT k, 'x' AS a, v->a AS d FROM nested;
