@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/eddysql/eddy/parser/ast"
@@ -225,14 +226,21 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			keyIdx = append(keyIdx, i)
 		}
 	}
-	for ii, it := range items {
-		if c, ok := it.expr.(*expr.Column); ok {
+	// The key column itself claims its place first; a column equivalent to
+	// it (the other side of a join condition) stands for the key only when
+	// the key itself is not selected, and is otherwise a value column.
+	for _, equivalents := range []bool{false, true} {
+		for ii, it := range items {
+			c, ok := it.expr.(*expr.Column)
+			if !ok {
+				continue
+			}
 			idx := c.Index
 			if opts.keyEquiv[c.Name] && len(keyIdx) == 1 {
 				idx = keyIdx[0]
 			}
-			if isPseudoCol(schema.Columns[idx]) {
-				// WINDOWSTART and WINDOWEND selected are value copies.
+			// Selected WINDOWSTART and WINDOWEND are value copies.
+			if (idx != c.Index) != equivalents || isPseudoCol(schema.Columns[idx]) {
 				continue
 			}
 			if first, seen := keyItem[idx]; !seen && schema.Columns[idx].Namespace == types.NsKey {
@@ -246,7 +254,9 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			} else if seen && opts.pre != nil && persistent {
 				return nil, plain("The projection contains a key column more than once: %s and %s.", types.QuoteIdent(items[first].name), types.QuoteIdent(it.name))
 			} else if seen && persistent && idx == c.Index {
-				return nil, plain("The projection contains a key column (%s) more than once, aliased as: %s and %s.", types.QuoteIdent(schema.Columns[idx].Name), items[first].name, it.name)
+				names := []string{items[first].name, it.name}
+				sort.Strings(names)
+				return nil, plain("The projection contains a key column (%s) more than once, aliased as: %s and %s.", types.QuoteIdent(schema.Columns[idx].Name), names[0], names[1])
 			}
 		}
 	}
