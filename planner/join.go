@@ -265,15 +265,16 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		step.Before, step.After, step.Grace = j.Within.Before, j.Within.After, j.Within.Grace
 	}
 	lcols, rcols := lstep.Schema().Columns, rstep.Schema().Columns
-	// The result's key is the left join column for inner and left joins,
-	// the right one for right joins, and a synthetic ROWKEY for full
-	// joins or when the join expression is not a column.
+	// The result's key is named after the left join column (for a right
+	// join too: only the name, the value is the record key, which the
+	// right side always has), the right one when only that is a column,
+	// and a synthetic ROWKEY for full joins or when neither is a column.
 	_, leftIsCol := leftKey.(*expr.Column)
 	_, rightIsCol := rightKey.(*expr.Column)
 	keyCol, skipLeft, skipRight := lcols[0], true, false
 	synthetic := false
 	switch {
-	case (typ == "INNER" || typ == "LEFT") && leftIsCol:
+	case typ != "FULL" && leftIsCol:
 	case (typ == "INNER" || typ == "RIGHT") && rightIsCol:
 		keyCol, skipLeft, skipRight = rcols[0], false, true
 	default:
