@@ -50,7 +50,14 @@ func (n *namer) nameFor(a ast.Expr, e expr.Expr) string {
 		}
 		return a.Name
 	case *ast.Dereference:
-		return a.Field
+		// A field named like a column or an earlier field gets the first
+		// free _<n> suffix (A->B next to B is B_1).
+		name := a.Field
+		for i := 1; n.taken[name]; i++ {
+			name = fmt.Sprintf("%s_%d", a.Field, i)
+		}
+		n.taken[name] = true
+		return name
 	}
 	return n.generated()
 }

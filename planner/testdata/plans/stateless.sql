@@ -17,3 +17,5 @@ SELECT k->* FROM nested EMIT CHANGES;
 CREATE STREAM wide (k INT KEY, a BIGINT, d DECIMAL(6, 2)) WITH (KAFKA_TOPIC='wide', VALUE_FORMAT='JSON');
 INSERT INTO wide SELECT k, v->a AS a, v->a AS d FROM nested;
 INSERT INTO wide SELECT k, 'x' AS a, v->a AS d FROM nested;
+CREATE STREAM clash (k INT KEY, b INT, a STRUCT<b INT>, c STRUCT<b INT>) WITH (KAFKA_TOPIC='clash', VALUE_FORMAT='JSON');
+CREATE STREAM clash_out AS SELECT k, b, a->b, c->b FROM clash;
