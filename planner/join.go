@@ -202,7 +202,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	case !left.table && right.table:
 		sides = "STREAM_TABLE"
 	case left.table && !right.table:
-		return nil, errorf(j.Position(), "Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s JOIN %s.", strings.Join(left.aliases, ", "), joinTypeText(j.Type), right.aliases[0])
+		return nil, errorf(j.Position(), "Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s JOIN %s.", left.aliases[0], joinTypeText(j.Type), right.aliases[0])
 	}
 	if sides == "STREAM_STREAM" && j.Within == nil {
 		return nil, errorf(j.Position(), "Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
@@ -211,7 +211,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return nil, errorf(j.Within.Position(), "A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.")
 	}
 	if sides == "STREAM_TABLE" && typ == "FULL" {
-		return nil, errorf(j.Position(), "Invalid join type: full-outer join not supported for stream-table join. Got %s [FULL] OUTER JOIN %s.", strings.Join(left.aliases, ", "), right.aliases[0])
+		return nil, errorf(j.Position(), "Invalid join type: full-outer join not supported for stream-table join. Got %s [FULL] OUTER JOIN %s.", left.aliases[0], right.aliases[0])
 	}
 	if (left.window == nil) != (right.window == nil) {
 		return nil, plain("Can not join windowed source to non-windowed source.\n%s\n%s", windowDesc(left), windowDesc(right))

@@ -42,6 +42,9 @@ func registerLambdas(r *Registry) {
 					return nil, err
 				}
 				if s, ok := mapKey(nk); ok {
+					if _, dup := out[s]; dup {
+						return nil, errf("Duplicate key %s in the result of TRANSFORM", s)
+					}
 					out[s] = nv
 				}
 			}
