@@ -250,17 +250,20 @@ func (p *Planner) timestampSpec(w *withProps, schema *types.Schema, ts *catalog.
 
 // parseWindowSize reads WINDOW_SIZE values such as '10 SECONDS'.
 func parseWindowSize(s string) (int64, error) {
+	invalid := func(why string, args ...any) error {
+		return fmt.Errorf("Configuration WINDOW_SIZE is invalid: Invalid duration: '%s'. %s", s, fmt.Sprintf(why, args...))
+	}
 	f := strings.Fields(strings.ToUpper(s))
 	if len(f) != 2 {
-		return 0, fmt.Errorf("Invalid WINDOW_SIZE property : %s", s)
+		return 0, invalid("Expected format: '<number> <time unit>'")
 	}
 	n, err := strconv.ParseInt(f[0], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("Invalid WINDOW_SIZE property : %s", s)
+		return 0, invalid("Not a number: '%s'", f[0])
 	}
 	ms, ok := UnitMillis(f[1])
 	if !ok {
-		return 0, fmt.Errorf("Invalid WINDOW_SIZE property : %s", s)
+		return 0, invalid("Unknown time unit: '%s'", f[1])
 	}
 	return n * ms, nil
 }
