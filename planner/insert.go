@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/expr"
@@ -22,7 +25,19 @@ type InsertPlan struct {
 func (p *Planner) InsertValues(s *ast.InsertValues) (*InsertPlan, error) {
 	target, ok := p.cat.Source(s.Target)
 	if !ok {
-		return nil, errorf(s.Position(), "Cannot insert values into an unknown stream/table: %s", s.Target)
+		msg := "Cannot insert values into an unknown stream/table: " + types.QuoteIdent(s.Target)
+		for _, src := range p.cat.Sources() {
+			if !strings.EqualFold(src.Name, s.Target) {
+				continue
+			}
+			if src.Name == strings.ToUpper(src.Name) {
+				msg += fmt.Sprintf("\nDid you mean %s? Hint: try removing double quotes from the source name.", src.Name)
+			} else {
+				msg += fmt.Sprintf("\nDid you mean \"%s\"? Hint: wrap the source name in double quotes to make it case-sensitive.", src.Name)
+			}
+			break
+		}
+		return nil, errorf(s.Position(), "%s", msg)
 	}
 	if target.ReadOnly {
 		return nil, plain("Cannot insert values into read-only %s: %s", kindName(target.Kind), target.Name)

@@ -57,6 +57,13 @@ func run(t *testing.T, script string) string {
 				continue
 			}
 			out.WriteString(physical.Explain(pp.Root) + "\n")
+		case *ast.InsertValues:
+			ip, err := p.InsertValues(s)
+			if err != nil {
+				out.WriteString("ERROR: " + err.Error() + "\n\n")
+				continue
+			}
+			out.WriteString("INSERT VALUES into " + ip.Target.Name + "\n\n")
 		case *ast.Query:
 			qp, err := p.Query(s)
 			if err != nil {

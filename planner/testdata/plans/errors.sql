@@ -19,3 +19,7 @@ CREATE TABLE delim_count AS SELECT id, COUNT(*) AS n FROM delim GROUP BY id;
 CREATE TABLE first_two AS SELECT id, EARLIEST_BY_OFFSET(v, v) FROM delim GROUP BY id;
 CREATE TABLE dim (id INT PRIMARY KEY, v INT) WITH (KAFKA_TOPIC='dim', VALUE_FORMAT='JSON');
 CREATE STREAM dup AS SELECT * FROM s JOIN dim ON s.id = dim.id JOIN dim ON s.id = dim.v;
+CREATE STREAM "lower" (id INT KEY, v STRING) WITH (KAFKA_TOPIC='lower', VALUE_FORMAT='JSON');
+INSERT INTO lower (id, v) VALUES (1, 'a');
+INSERT INTO "dim" (id, v) VALUES (1, 2);
+INSERT INTO "lower" (id, v) VALUES (1, 'a');
