@@ -96,21 +96,30 @@ func (s *sink) Process(ctx context.Context, r *Record) error {
 }
 
 func (s *sink) timestamp(v any) (int64, bool) {
+	var ts int64
 	switch v := v.(type) {
 	case int64:
-		return v, true
+		ts = v
 	case types.Timestamp:
-		return int64(v), true
+		ts = int64(v)
 	case string:
-		if s.tsParse != nil {
-			ts, err := s.tsParse(v)
-			if err == nil {
-				return ts, true
-			}
+		if s.tsParse == nil {
+			s.policy.logger().Warn("invalid sink timestamp, record skipped", "sink", s.step.SinkName, "value", v)
+			return 0, false
+		}
+		var err error
+		if ts, err = s.tsParse(v); err != nil {
 			s.policy.logger().Warn("invalid sink timestamp, record skipped", "sink", s.step.SinkName, "error", err)
 			return 0, false
 		}
+	default:
+		s.policy.logger().Warn("invalid sink timestamp, record skipped", "sink", s.step.SinkName, "value", v)
+		return 0, false
 	}
-	s.policy.logger().Warn("invalid sink timestamp, record skipped", "sink", s.step.SinkName, "value", v)
-	return 0, false
+	if ts < 0 {
+		// Kafka refuses negative timestamps; ksqlDB logs and drops the record.
+		s.policy.logger().Warn("negative sink timestamp, record skipped", "sink", s.step.SinkName, "value", ts)
+		return 0, false
+	}
+	return ts, true
 }
