@@ -91,7 +91,24 @@ func (b *binder) coerceInner(a ast.Expr, v expr.Expr, target *types.Type, sc *sc
 					}
 				}
 			}
-			return &expr.StructCtor{Values: vals, T: target}, nil
+			// A field the tested struct lacks makes the element a struct of
+			// another shape, which never equals the value (ksqlDB's rule).
+			t := target
+			for j, name := range e.Names {
+				if target.FieldIndex(name) >= 0 {
+					continue
+				}
+				x, err := b.bind(e.Values[j], sc)
+				if err != nil {
+					return nil, err
+				}
+				if t == target {
+					t = types.StructOf(append([]types.Field(nil), target.Fields...)...)
+				}
+				t.Fields = append(t.Fields, types.Field{Name: name, Type: x.Type()})
+				vals = append(vals, x)
+			}
+			return &expr.StructCtor{Values: vals, T: t}, nil
 		}
 	}
 	if commonType(vt, target) == nil {
