@@ -191,10 +191,10 @@ func (p *Planner) InsertInto(s *ast.InsertInto) (*PersistentPlan, error) {
 	if qp.Table {
 		return nil, plain("INSERT INTO can only be used to insert into a stream. The SELECT produces a TABLE.")
 	}
+	if !insertCastable(qp.Output, target.Schema) {
+		return nil, plain("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", qp.Output, target.Schema)
+	}
 	if !sameSchema(qp.Output, target.Schema) {
-		if !insertCastable(qp.Output, target.Schema) {
-			return nil, plain("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", qp.Output, target.Schema)
-		}
 		// Value columns widen to the sink's types, as ksqlDB casts them.
 		exprs := make([]expr.Expr, len(qp.Output.Columns))
 		for i, c := range qp.Output.Columns {
