@@ -21,6 +21,13 @@ func TestAPI(t *testing.T) {
 			t.Errorf("CanUndo(%s) = %v", n, CanUndo(n))
 		}
 	}
+	// Only the scalar-state functions fit a DELIMITED aggregation.
+	flat := map[string]bool{"COUNT": true, "MAX": true, "MIN": true, "SUM": true, "SUM_LIST": true}
+	for _, n := range names {
+		if testRegistry.StructuredState(n) == flat[n] {
+			t.Errorf("StructuredState(%s) = %v", n, testRegistry.StructuredState(n))
+		}
+	}
 	for _, c := range []struct {
 		name        string
 		nargs, cols int
