@@ -158,24 +158,7 @@ func (r *persistent) loopExactlyOnce(ctx context.Context) error {
 			r.sess.AllowRebalance()
 			return fmt.Errorf("beginning transaction: %w", err)
 		}
-		var procErr error
-		for _, b := range byTask(fetches) {
-			if procErr != nil {
-				break
-			}
-			first := b.records[0]
-			t, err := r.task(ctx, b.partition, first.Topic, first.Offset)
-			if err != nil {
-				procErr = err
-				break
-			}
-			for _, rec := range b.records {
-				if procErr = t.topo.Process(ctx, FromKafka(rec)); procErr != nil {
-					break
-				}
-				t.noteInput(rec.Topic, rec.Partition, rec.Offset+1)
-			}
-		}
+		procErr := r.process(ctx, fetches, false)
 		err := r.endTransaction(ctx, procErr)
 		r.sess.AllowRebalance()
 		if err != nil {

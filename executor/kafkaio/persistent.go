@@ -144,29 +144,7 @@ func (r *persistent) loop(ctx context.Context) error {
 				r.log.Warn("fetch error", "group", r.cfg.GroupID, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
 		}
-		var procErr error
-		for _, b := range byTask(fetches) {
-			if procErr != nil {
-				break
-			}
-			first := b.records[0]
-			t, err := r.task(ctx, b.partition, first.Topic, first.Offset)
-			if err != nil {
-				procErr = err
-				break
-			}
-			for _, rec := range b.records {
-				if rec.Offset < t.done(rec.Topic, rec.Partition) {
-					// Already in the local state: a crash came between
-					// the state commit and the offset commit.
-					continue
-				}
-				if procErr = t.topo.Process(ctx, FromKafka(rec)); procErr != nil {
-					break
-				}
-				t.noteInput(rec.Topic, rec.Partition, rec.Offset+1)
-			}
-		}
+		procErr := r.process(ctx, fetches, true)
 		if procErr == nil {
 			procErr = r.commit(ctx, r.consumer)
 		}
@@ -178,6 +156,30 @@ func (r *persistent) loop(ctx context.Context) error {
 			return procErr
 		}
 	}
+}
+
+// process runs a poll's records through their tasks, in each task's
+// timestamp order. skipDone skips records the task's local state already
+// reflects (at-least-once: a crash came between the state commit and the
+// offset commit); under exactly-once state and offsets commit together.
+func (r *persistent) process(ctx context.Context, fetches kgo.Fetches, skipDone bool) error {
+	for _, b := range byTask(fetches) {
+		first := b.records[0]
+		t, err := r.task(ctx, b.partition, first.Topic, first.Offset)
+		if err != nil {
+			return err
+		}
+		for _, rec := range b.records {
+			if skipDone && rec.Offset < t.done(rec.Topic, rec.Partition) {
+				continue
+			}
+			if err := t.topo.Process(ctx, FromKafka(rec)); err != nil {
+				return err
+			}
+			t.noteInput(rec.Topic, rec.Partition, rec.Offset+1)
+		}
+	}
+	return nil
 }
 
 // done returns the next input offset the task's state already reflects.
