@@ -363,6 +363,19 @@ type avroReader struct {
 
 var errShort = errors.New("Avro data is truncated")
 
+// blockCount reads the item count heading an array or map block; a
+// negative count is followed by the block's byte size, which is skipped.
+func (r *avroReader) blockCount() (int64, error) {
+	n, err := r.long()
+	if err != nil || n >= 0 {
+		return n, err
+	}
+	if _, err := r.long(); err != nil {
+		return 0, err
+	}
+	return -n, nil
+}
+
 func (r *avroReader) long() (int64, error) {
 	v, n := binary.Varint(r.b[r.pos:])
 	if n <= 0 {
@@ -421,18 +434,12 @@ func (r *avroReader) read(s avro.Schema) (any, error) {
 	case *avro.ArraySchema:
 		out := []any{}
 		for {
-			n, err := r.long()
+			n, err := r.blockCount()
 			if err != nil {
 				return nil, err
 			}
 			if n == 0 {
 				return out, nil
-			}
-			if n < 0 {
-				n = -n
-				if _, err := r.long(); err != nil {
-					return nil, err
-				}
 			}
 			for ; n > 0; n-- {
 				v, err := r.read(s.Items())
@@ -445,18 +452,12 @@ func (r *avroReader) read(s avro.Schema) (any, error) {
 	case *avro.MapSchema:
 		out := map[string]any{}
 		for {
-			n, err := r.long()
+			n, err := r.blockCount()
 			if err != nil {
 				return nil, err
 			}
 			if n == 0 {
 				return out, nil
-			}
-			if n < 0 {
-				n = -n
-				if _, err := r.long(); err != nil {
-					return nil, err
-				}
 			}
 			for ; n > 0; n-- {
 				k, err := r.bytes()
