@@ -74,60 +74,54 @@ func (a *sumAgg) Init() any {
 	return decimal.New(0, -int32(a.t.Scale))
 }
 
+// addNumber adds (or, neg, subtracts) v to acc when both hold a T; ok1
+// and ok2 tell whether acc and v did.
+func addNumber[T int32 | int64 | float64](acc, v any, neg bool) (r any, ok1, ok2 bool) {
+	s, ok1 := acc.(T)
+	x, ok2 := v.(T)
+	if !ok1 || !ok2 {
+		return nil, ok1, ok2
+	}
+	if neg {
+		return s - x, true, true
+	}
+	return s + x, true, true
+}
+
 // step adds sign*v to acc.
 func (a *sumAgg) step(acc, v any, neg bool) (any, error) {
 	if v == nil {
 		return acc, nil
 	}
 	ok1, ok2 := false, false
+	var r any
 	switch a.t.Kind {
 	case types.KindInt:
-		var s, x int32
-		s, ok1 = acc.(int32)
-		x, ok2 = v.(int32)
-		if ok1 && ok2 {
-			if neg {
-				return s - x, nil
-			}
-			return s + x, nil
-		}
+		r, ok1, ok2 = addNumber[int32](acc, v, neg)
 	case types.KindBigint:
-		var s, x int64
-		s, ok1 = acc.(int64)
-		x, ok2 = v.(int64)
-		if ok1 && ok2 {
-			if neg {
-				return s - x, nil
-			}
-			return s + x, nil
-		}
+		r, ok1, ok2 = addNumber[int64](acc, v, neg)
 	case types.KindDouble:
-		var s, x float64
-		s, ok1 = acc.(float64)
-		x, ok2 = v.(float64)
-		if ok1 && ok2 {
-			if neg {
-				return s - x, nil
-			}
-			return s + x, nil
-		}
+		r, ok1, ok2 = addNumber[float64](acc, v, neg)
 	case types.KindDecimal:
 		var s, x decimal.Decimal
 		s, ok1 = acc.(decimal.Decimal)
 		x, ok2 = v.(decimal.Decimal)
 		if ok1 && ok2 {
-			var r decimal.Decimal
+			var d decimal.Decimal
 			if neg {
-				r = s.Sub(x)
+				d = s.Sub(x)
 			} else {
-				r = s.Add(x)
+				d = s.Add(x)
 			}
-			r = r.Round(int32(a.t.Scale))
-			if r.Abs().Cmp(a.limit) >= 0 {
+			d = d.Round(int32(a.t.Scale))
+			if d.Abs().Cmp(a.limit) >= 0 {
 				return acc, ErrOverflow
 			}
-			return r, nil
+			return d, nil
 		}
+	}
+	if ok1 && ok2 {
+		return r, nil
 	}
 	if !ok1 {
 		return acc, badAcc(a.name, acc)
