@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -23,47 +22,16 @@ import (
 // consumers that a stateless CSAS wrote every input exactly once and that
 // an aggregation's counts went 1, 2, 3, ... per key with no repeat or gap.
 func TestExactlyOnceKillAndRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the eddy binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "eddy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "events"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	brokers := cluster.ListenAddrs()
-	props := filepath.Join(dir, "server.properties")
-	if err := os.WriteFile(props, []byte("ksql.streams.processing.guarantee=exactly_once_v2\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	queries := filepath.Join(dir, "app.sql")
-	if err := os.WriteFile(queries, []byte(`
+	c := newChildServer(t)
+	brokers := c.brokers
+	props := c.file("server.properties", "ksql.streams.processing.guarantee=exactly_once_v2\n")
+	queries := c.file("app.sql", `
 SET 'auto.offset.reset'='earliest';
 CREATE STREAM events (k VARCHAR KEY, n INT) WITH (KAFKA_TOPIC='events', VALUE_FORMAT='JSON');
 CREATE STREAM copied WITH (KAFKA_TOPIC='copied') AS SELECT k, n FROM events;
 CREATE TABLE counts WITH (KAFKA_TOPIC='counts') AS SELECT k, COUNT(*) AS c, SUM(n) AS s FROM events GROUP BY k;
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
-	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "server", "--config", props, "--bootstrap-servers", strings.Join(brokers, ","),
-			"--state-dir", state, "--queries-file", queries, "--listeners", "http://127.0.0.1:0")
-		logf, err := os.Create(filepath.Join(dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stdout, cmd.Stderr = logf, logf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+`)
+	start := func() *exec.Cmd { return c.start(queries, "--config", props) }
 	producer, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +138,7 @@ CREATE TABLE counts WITH (KAFKA_TOPIC='counts') AS SELECT k, COUNT(*) AS c, SUM(
 	}
 	t.Logf("copied: %d committed records, %d in the log including aborted ones", copied.n, uncommitted)
 	if t.Failed() {
-		logs, _ := filepath.Glob(filepath.Join(dir, "server-*.log"))
+		logs, _ := filepath.Glob(filepath.Join(c.dir, "server-*.log"))
 		for _, l := range logs {
 			b, _ := os.ReadFile(l)
 			t.Logf("%s:\n%s", l, b)

@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -21,42 +17,14 @@ import (
 // running, starts it again on the same state directory and checks that
 // the final counts are exact: nothing lost, nothing counted twice.
 func TestKillAndRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the eddy binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "eddy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "events"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	brokers := cluster.ListenAddrs()
-	queries := filepath.Join(dir, "app.sql")
-	if err := os.WriteFile(queries, []byte(`
+	c := newChildServer(t)
+	brokers := c.brokers
+	queries := c.file("app.sql", `
 SET 'auto.offset.reset'='earliest';
 CREATE STREAM events (k VARCHAR KEY, n INT) WITH (KAFKA_TOPIC='events', VALUE_FORMAT='JSON');
 CREATE TABLE counts WITH (KAFKA_TOPIC='counts') AS SELECT k, COUNT(*) AS c, SUM(n) AS s FROM events GROUP BY k;
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
-	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "server", "--bootstrap-servers", strings.Join(brokers, ","), "--state-dir", state,
-			"--queries-file", queries, "--listeners", "http://127.0.0.1:0")
-		logf, err := os.Create(filepath.Join(dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stdout, cmd.Stderr = logf, logf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+`)
+	start := func() *exec.Cmd { return c.start(queries) }
 	producer, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		t.Fatal(err)

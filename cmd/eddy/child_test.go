@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// childServer is what the kill-and-restart tests share: the eddy binary
+// built into a temp dir, a broker in this process with a two-partition
+// "events" topic, and a state directory that survives restarts.
+type childServer struct {
+	t       *testing.T
+	dir     string
+	bin     string
+	brokers []string
+}
+
+func newChildServer(t *testing.T) *childServer {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the eddy binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "eddy")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "events"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	return &childServer{t: t, dir: dir, bin: bin, brokers: cluster.ListenAddrs()}
+}
+
+// file writes content to name in the test's directory and returns its path.
+func (c *childServer) file(name, content string) string {
+	c.t.Helper()
+	path := filepath.Join(c.dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	return path
+}
+
+// start runs `eddy server` headless on the queries file, with its output
+// in a log file of its own, after any extra arguments.
+func (c *childServer) start(queries string, extra ...string) *exec.Cmd {
+	c.t.Helper()
+	args := append([]string{"server"}, extra...)
+	args = append(args, "--bootstrap-servers", strings.Join(c.brokers, ","), "--state-dir", filepath.Join(c.dir, "state"),
+		"--queries-file", queries, "--listeners", "http://127.0.0.1:0")
+	cmd := exec.Command(c.bin, args...)
+	logf, err := os.Create(filepath.Join(c.dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	return cmd
+}
