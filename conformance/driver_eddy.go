@@ -99,7 +99,7 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 	formats := eng.Formats()
 	log := &topicLog{}
 	for _, in := range c.Inputs {
-		raw, err := encodeRecordWith(formats, cat, in, inline)
+		raw, err := encodeRecord(formats, cat, in, inline)
 		if err != nil {
 			return nil, fmt.Errorf("encoding input for %s: %w", in.Topic, err)
 		}
@@ -254,14 +254,10 @@ func sourceFor(cat *catalog.Catalog, topic string) *catalog.Source {
 	return found
 }
 
-func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record) (*ops.Raw, error) {
-	return encodeRecordWith(formats, cat, in, nil)
-}
-
-// encodeRecordWith encodes a test record; inline maps registry subjects to
+// encodeRecord encodes a test record; inline maps registry subjects to
 // the ids of the case's inline schemas, which inputs of schema-registry
 // formats are written with (as the QTT driver does).
-func encodeRecordWith(formats *serde.Registry, cat *catalog.Catalog, in Record, inline map[string]int) (*ops.Raw, error) {
+func encodeRecord(formats *serde.Registry, cat *catalog.Catalog, in Record, inline map[string]int) (*ops.Raw, error) {
 	raw := &ops.Raw{Topic: in.Topic}
 	if in.Timestamp != nil {
 		raw.Timestamp = *in.Timestamp
@@ -317,10 +313,19 @@ func encodeSide(formats *serde.Registry, f catalog.Format, cols []types.Column, 
 	}
 	props := ops.SerdeProps(f, isKey)
 	wrap := len(cols) != 1
-	if av, ok := format.(*serde.Avro); ok {
-		if id, ok := inline[serde.Subject(topic, isKey)]; ok {
-			return av.EncodeAvro(id, v)
+	id, inlined := inline[serde.Subject(topic, isKey)]
+	switch sf := format.(type) {
+	case *serde.Avro:
+		if inlined {
+			return sf.EncodeAvro(id, v)
 		}
+		wrap = serde.Wrapped(cols, props)
+	case *serde.Protobuf:
+		if inlined {
+			return sf.EncodeProtobuf(id, props.SchemaFullName, v)
+		}
+		wrap = true
+	case *serde.JSONSR:
 		wrap = serde.Wrapped(cols, props)
 	}
 	text, err := json.Marshal(v)
@@ -428,11 +433,17 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 		return nil, err
 	}
 	wrap := len(cols) != 1
-	if _, ok := format.(*serde.Avro); ok {
+	switch format.(type) {
+	case *serde.Avro, *serde.JSONSR:
 		if vals == nil {
 			return nil, nil
 		}
 		wrap = serde.Wrapped(cols, props)
+	case *serde.Protobuf:
+		if vals == nil {
+			return nil, nil
+		}
+		wrap = true
 	}
 	ser, err := jf.Serializer(cols, jsonProps(cols, isKey, wrap))
 	if err != nil {
@@ -445,10 +456,10 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 	return decodeJSON(text)
 }
 
-// registerInlineSchemas registers the Avro schemas given inline on the
-// case's topics under <topic>-key / <topic>-value, before any statement
-// runs, and returns the ids by subject. Schemas of other formats
-// (PROTOBUF, JSON_SR) are left out.
+// registerInlineSchemas registers the Avro, Protobuf and JSON schemas given
+// inline on the case's topics under <topic>-key / <topic>-value, before any
+// statement runs, and returns the ids by subject. Schema references are
+// left out.
 func registerInlineSchemas(ctx context.Context, reg *schemaregistry.Registry, topics []Topic) (map[string]int, error) {
 	ids := map[string]int{}
 	for _, t := range topics {
@@ -456,19 +467,39 @@ func registerInlineSchemas(ctx context.Context, reg *schemaregistry.Registry, to
 			schema any
 			format string
 			isKey  bool
-		}{{t.KeySchema, t.KeyFormat, true}, {t.ValueSchema, t.ValueFormat, false}} {
-			if side.schema == nil || (side.format != "" && !strings.EqualFold(side.format, "AVRO")) {
+			id     int
+		}{{t.KeySchema, t.KeyFormat, true, t.KeySchemaID}, {t.ValueSchema, t.ValueFormat, false, t.ValueSchemaID}} {
+			if side.schema == nil {
 				continue
 			}
-			text, err := json.Marshal(side.schema)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := serde.ParseAvroSchema(string(text)); err != nil {
-				continue // not an Avro schema
+			var rs serde.RegistrySchema
+			switch strings.ToUpper(side.format) {
+			case "", "AVRO":
+				text, err := json.Marshal(side.schema)
+				if err != nil {
+					return nil, err
+				}
+				if _, err := serde.ParseAvroSchema(string(text)); err != nil {
+					continue // not an Avro schema
+				}
+				rs = serde.RegistrySchema{Type: serde.SchemaTypeAvro, Text: string(text)}
+			case "PROTOBUF":
+				text, ok := side.schema.(string)
+				if !ok {
+					continue
+				}
+				rs = serde.RegistrySchema{Type: serde.SchemaTypeProtobuf, Text: text}
+			case "JSON_SR":
+				text, err := json.Marshal(side.schema)
+				if err != nil {
+					return nil, err
+				}
+				rs = serde.RegistrySchema{Type: serde.SchemaTypeJSON, Text: string(text)}
+			default:
+				continue
 			}
 			subject := serde.Subject(t.Name, side.isKey)
-			id, err := reg.Register(ctx, subject, string(text))
+			id, err := reg.RegisterSchemaWithID(subject, rs.Type, rs.Text, side.id)
 			if err != nil {
 				return nil, fmt.Errorf("registering inline schema of %s: %w", subject, err)
 			}

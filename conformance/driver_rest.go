@@ -17,6 +17,7 @@ import (
 	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/server/engine"
 	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/server/schemaregistry"
 )
 
 // queryTimeout bounds a query request: a push query that never reaches its
@@ -33,10 +34,11 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 	for k, v := range c.Properties {
 		props[k] = fmt.Sprint(v)
 	}
+	reg := schemaregistry.NewMemory(schemaregistry.WithCompatibility(schemaregistry.CompatNone))
 	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: planner.Config{
 		DefaultKeyFormat:   getOr(props, "ksql.persistence.default.format.key", "KAFKA"),
 		DefaultValueFormat: props["ksql.persistence.default.format.value"],
-	}}, rt, engine.WithLogger(quietLog))
+	}}, rt, engine.WithLogger(quietLog), engine.WithSchemaRegistry(reg))
 	defer eng.Close()
 	srv := httptest.NewServer(rest.NewHandler(eng))
 	defer srv.Close()
@@ -46,6 +48,10 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 			n = defaultPartitions
 		}
 		_ = rt.CreateTopic(ctx, t.Name, n, 1)
+	}
+	inline, err := registerInlineSchemas(ctx, reg, c.Topics)
+	if err != nil {
+		return nil, err
 	}
 	var admin, queries []string
 	var adminIdx, queryIdx []int
@@ -76,7 +82,7 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 			out.Responses = append(out.Responses, map[string]any{"admin": e})
 		}
 	}
-	if err := feedInputs(ctx, rt, eng, c); err != nil {
+	if err := feedInputs(ctx, rt, eng, c, inline); err != nil {
 		return nil, err
 	}
 	for i, q := range queries {
@@ -116,7 +122,7 @@ func isQuery(stmt string) bool {
 // feedInputs produces the case's inputs after what the statements wrote
 // (INSERT VALUES) and runs the persistent queries over them, writing their
 // output back to the runtime where queries read it.
-func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engine, c *Case) error {
+func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engine, c *Case, inline map[string]int) error {
 	cat := eng.Catalog()
 	log := &topicLog{}
 	for _, name := range rt.TopicNames() {
@@ -127,7 +133,7 @@ func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engin
 	}
 	existing := len(log.records)
 	for _, in := range c.Inputs {
-		raw, err := encodeRecord(eng.Formats(), cat, in)
+		raw, err := encodeRecord(eng.Formats(), cat, in, inline)
 		if err != nil {
 			return fmt.Errorf("encoding input for %s: %w", in.Topic, err)
 		}

@@ -446,6 +446,12 @@ func topics(v any, format string) ([]Topic, error) {
 		if n, ok := int64Of(m["partitions"]); ok {
 			t.Partitions = int(n)
 		}
+		if n, ok := int64Of(m["keySchemaId"]); ok {
+			t.KeySchemaID = int(n)
+		}
+		if n, ok := int64Of(m["valueSchemaId"]); ok {
+			t.ValueSchemaID = int(n)
+		}
 		if n, ok := int64Of(m["replicas"]); ok {
 			t.Replicas = int(n)
 		}

@@ -90,7 +90,10 @@ type Topic struct {
 	ValueFormat string
 	KeySchema   any // inline registry schema, decoded JSON (nil if none)
 	ValueSchema any
-	Raw         map[string]any
+	// KeySchemaID and ValueSchemaID are the ids the inline schemas must be
+	// registered with (0: any).
+	KeySchemaID, ValueSchemaID int
+	Raw                        map[string]any
 }
 
 // ExpectedException is a QTT `expectedException`.

@@ -20,7 +20,6 @@ var (
 	flagCaseTimeout = flag.Duration("case-timeout", 30*time.Second, "per-case timeout (reported as a failure)")
 	flagCase        = flag.String("case", "", "only run cases whose ID (file/name) matches this regexp; disables baseline checks")
 	flagDiffs       = flag.Bool("diffs", false, "list the first difference of each failing case (also on with -v)")
-	flagSR          = flag.Bool("schema-registry", false, "run cases that need a schema registry instead of skipping them")
 	flagBaseline    = flag.String("baseline", "baseline.json", "QTT baseline file (RQTT uses the same name with _rqtt)")
 	flagUpdate      = flag.Bool("update-baseline", false, "rewrite the baseline if no fewer cases passed")
 	flagWriteSum    = flag.Bool("write-summary", false, "write the JSON summary to -summary")
@@ -109,9 +108,8 @@ func TestQTT(t *testing.T) {
 	d := newDriver()
 	defer closeIfCloser(t, d)
 	results := RunQTT(context.Background(), cases, d, RunOptions{
-		Workers:        *flagWorkers,
-		Timeout:        *flagCaseTimeout,
-		SchemaRegistry: *flagSR,
+		Workers: *flagWorkers,
+		Timeout: *flagCaseTimeout,
 	})
 	title := fmt.Sprintf("QTT conformance: %d of %d expanded cases from %s", len(cases), total, *flagQTTDir)
 	finish(t, KindQTT, title, results, "")
@@ -127,9 +125,8 @@ func TestRQTT(t *testing.T) {
 	d := newRESTDriver()
 	defer closeIfCloser(t, d)
 	results := RunRQTT(context.Background(), cases, d, RunOptions{
-		Workers:        *flagWorkers,
-		Timeout:        *flagCaseTimeout,
-		SchemaRegistry: *flagSR,
+		Workers: *flagWorkers,
+		Timeout: *flagCaseTimeout,
 	})
 	title := fmt.Sprintf("RQTT conformance: %d of %d expanded cases from %s", len(cases), total, *flagRQTTDir)
 	finish(t, KindRQTT, title, results, "_rqtt")

@@ -23,8 +23,7 @@ const (
 
 // Skip reasons decided by the runner itself.
 const (
-	SkipDisabled       = "disabled in corpus"
-	SkipSchemaRegistry = "needs schema registry"
+	SkipDisabled = "disabled in corpus"
 )
 
 // Result is the result of one case.
@@ -40,9 +39,6 @@ type Result struct {
 type RunOptions struct {
 	Workers int           // parallel cases; <= 0 means GOMAXPROCS
 	Timeout time.Duration // per case; <= 0 means 30s
-	// SchemaRegistry, when true, stops the runner from skipping cases that
-	// need a schema registry.
-	SchemaRegistry bool
 }
 
 var srFormatRE = regexp.MustCompile(`(?i)\b(?:KEY_|VALUE_)?FORMAT\s*=\s*'(?:AVRO|PROTOBUF|JSON_SR)'`)
@@ -78,49 +74,12 @@ func NeedsSchemaRegistry(c *Case) bool {
 	return false
 }
 
-var unsupportedSRFormatRE = regexp.MustCompile(`(?i)\b(?:KEY_|VALUE_)?FORMAT\s*=\s*'(?:PROTOBUF|JSON_SR)'`)
-
-func isUnsupportedSRFormat(s string) bool {
-	switch strings.ToUpper(strings.TrimSpace(s)) {
-	case "PROTOBUF", "JSON_SR":
-		return true
-	}
-	return false
-}
-
-// needsUnsupportedRegistryFormat reports whether a case uses PROTOBUF or
-// JSON_SR, the schema-registry formats the drivers cannot run yet (AVRO
-// runs against an in-memory registry).
-func needsUnsupportedRegistryFormat(c *Case) bool {
-	for _, s := range c.Statements {
-		if unsupportedSRFormatRE.MatchString(s) {
-			return true
-		}
-	}
-	for _, v := range c.Properties {
-		if s, ok := v.(string); ok && isUnsupportedSRFormat(s) {
-			return true
-		}
-	}
-	for _, t := range c.Topics {
-		if isUnsupportedSRFormat(t.KeyFormat) || isUnsupportedSRFormat(t.ValueFormat) {
-			return true
-		}
-	}
-	return false
-}
-
-// PreSkip returns why the runner skips a case without running it ("" = run).
-// Cases that need a schema registry are skipped unless opts.SchemaRegistry
-// is set, except AVRO QTT cases, which the engine driver runs against an
-// in-memory registry (the REST driver has none).
-func PreSkip(c *Case, opts RunOptions) string {
+// PreSkip returns why the runner skips a case without running it ("" = run):
+// only cases the corpus disables. (Cases that need a schema registry run:
+// both drivers give each case an in-memory one.)
+func PreSkip(c *Case) string {
 	if !c.Enabled {
 		return SkipDisabled
-	}
-	if !opts.SchemaRegistry && NeedsSchemaRegistry(c) &&
-		(c.Kind != KindQTT || needsUnsupportedRegistryFormat(c)) {
-		return SkipSchemaRegistry
 	}
 	return ""
 }
@@ -185,7 +144,7 @@ func runAll(ctx context.Context, cases []*Case, opts RunOptions, fn func(context
 			defer wg.Done()
 			for i := range idx {
 				c := cases[i]
-				if reason := PreSkip(c, opts); reason != "" {
+				if reason := PreSkip(c); reason != "" {
 					results[i] = Result{Case: c, Status: Skipped, Message: reason}
 					continue
 				}

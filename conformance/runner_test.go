@@ -46,7 +46,7 @@ func TestRunQTT(t *testing.T) {
 		{Failed, "timed out after 100ms"},
 		{Failed, "driver: broker down"},
 		{Skipped, SkipDisabled},
-		{Skipped, SkipSchemaRegistry},
+		{Passed, ""},
 	}
 	for i, w := range want {
 		r := res[i]
@@ -59,23 +59,23 @@ func TestRunQTT(t *testing.T) {
 	}
 
 	s := Summarize(KindQTT, res)
-	if s.Totals != (Counts{Passed: 1, Failed: 4, Skipped: 3}) {
+	if s.Totals != (Counts{Passed: 2, Failed: 4, Skipped: 2}) {
 		t.Errorf("totals: %+v", s.Totals)
 	}
-	if s.Skips[SkipSchemaRegistry] != 1 || s.Tiers[TierSchemaRegistry].Skipped != 1 || s.Files["f.json"].Failed != 4 {
+	if s.Skips[SkipDisabled] != 1 || s.Tiers[TierSchemaRegistry].Passed != 1 || s.Files["f.json"].Failed != 4 {
 		t.Errorf("summary: %+v", s)
 	}
-	if len(s.Passed) != 1 || s.Passed[0] != "f.json/pass" {
+	if len(s.Passed) != 2 || s.Passed[0] != "avro.json/sr" || s.Passed[1] != "f.json/pass" {
 		t.Errorf("passed list: %v", s.Passed)
 	}
 	var buf bytes.Buffer
 	WriteText(&buf, "title", s, res, true)
 	text := buf.String()
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if last := lines[len(lines)-1]; last != "1 passed, 4 failed, 3 skipped" {
+	if last := lines[len(lines)-1]; last != "2 passed, 4 failed, 2 skipped" {
 		t.Errorf("totals line = %q", last)
 	}
-	for _, sub := range []string{"f.json / fail:", "needs schema registry", "other", "f.json "} {
+	for _, sub := range []string{"f.json / fail:", SkipDisabled, "not yet", "other", "f.json "} {
 		if !strings.Contains(text, sub) {
 			t.Errorf("report lacks %q:\n%s", sub, text)
 		}

@@ -24,7 +24,7 @@ func TestSelfCheck(t *testing.T) {
 		}
 		return o, nil
 	})
-	opts := RunOptions{SchemaRegistry: true}
+	opts := RunOptions{}
 	for _, r := range RunQTT(context.Background(), qtt, echo, opts) {
 		if r.Status == Failed {
 			t.Errorf("%s: %s", r.Case.ID(), r.Message)

@@ -18,11 +18,13 @@ var (
 	sourceProps = []string{"KAFKA_TOPIC", "KEY_FORMAT", "VALUE_FORMAT", "FORMAT", "PARTITIONS", "REPLICAS",
 		"TIMESTAMP", "TIMESTAMP_FORMAT", "KEY", "WRAP_SINGLE_VALUE", "VALUE_DELIMITER", "KEY_DELIMITER",
 		"WINDOW_TYPE", "WINDOW_SIZE", "KEY_SCHEMA_ID", "VALUE_SCHEMA_ID", "KEY_SCHEMA_FULL_NAME",
-		"VALUE_SCHEMA_FULL_NAME", "VALUE_AVRO_SCHEMA_FULL_NAME", "RETENTION_MS", "CLEANUP_POLICY", "SOURCE_CONNECTOR"}
+		"VALUE_SCHEMA_FULL_NAME", "VALUE_AVRO_SCHEMA_FULL_NAME", "RETENTION_MS", "CLEANUP_POLICY", "SOURCE_CONNECTOR",
+		"KEY_PROTOBUF_NULLABLE_REPRESENTATION", "VALUE_PROTOBUF_NULLABLE_REPRESENTATION"}
 	sinkProps = []string{"KAFKA_TOPIC", "KEY_FORMAT", "VALUE_FORMAT", "FORMAT", "PARTITIONS", "REPLICAS",
 		"TIMESTAMP", "TIMESTAMP_FORMAT", "WRAP_SINGLE_VALUE", "VALUE_DELIMITER", "KEY_DELIMITER",
 		"KEY_SCHEMA_ID", "VALUE_SCHEMA_ID", "KEY_SCHEMA_FULL_NAME", "VALUE_SCHEMA_FULL_NAME",
-		"VALUE_AVRO_SCHEMA_FULL_NAME", "RETENTION_MS"}
+		"VALUE_AVRO_SCHEMA_FULL_NAME", "RETENTION_MS", "KEY_PROTOBUF_NULLABLE_REPRESENTATION",
+		"VALUE_PROTOBUF_NULLABLE_REPRESENTATION"}
 )
 
 func parseProps(ps ast.Properties, allowed []string) (*withProps, error) {
@@ -119,6 +121,18 @@ func (w *withProps) formats(defKey, defValue string, defWrap *bool) (key, value 
 			return key, value, plain("Failed to prepare statement: Configuration VALUE_DELIMITER is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'")
 		}
 		value.Props["DELIMITER"] = d.Value.Text
+	}
+	// Format options of one side, kept under their names without the
+	// KEY_/VALUE_ prefix (executor/ops.SerdeProps reads them).
+	for _, side := range []struct {
+		prefix string
+		f      catalog.Format
+	}{{"KEY_", key}, {"VALUE_", value}} {
+		for _, name := range []string{"PROTOBUF_NULLABLE_REPRESENTATION", "SCHEMA_FULL_NAME", "SCHEMA_ID"} {
+			if w.has(side.prefix + name) {
+				side.f.Props[name] = w.str(side.prefix + name)
+			}
+		}
 	}
 	if w.has("WRAP_SINGLE_VALUE") {
 		b, err := w.boolean("WRAP_SINGLE_VALUE")

@@ -34,6 +34,11 @@ type Record struct {
 	Undo bool
 	// Window is the window of a windowed key.
 	Window *Window
+	// NullKey tells that the record came with a Kafka null key and has
+	// not been re-keyed: a sink writes a null key again, rather than a
+	// record of NULL columns, when the key columns are still all NULL (the
+	// two differ for formats that always wrap keys, like PROTOBUF).
+	NullKey bool
 }
 
 // Window is a windowed key's bounds in milliseconds.

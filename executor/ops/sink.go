@@ -69,8 +69,8 @@ func pick(row []any, idx []int) []any {
 func (s *sink) Process(ctx context.Context, r *Record) error {
 	raw := &Raw{Topic: s.step.Topic, Timestamp: r.Timestamp, Headers: r.Headers}
 	var err error
-	if s.keys != nil {
-		if raw.Key, err = s.keys.Serialize(s.step.Topic, pick(r.Row, s.keyIdx)); err != nil {
+	if key := pick(r.Row, s.keyIdx); s.keys != nil && !(r.NullKey && allNil(key)) {
+		if raw.Key, err = s.keys.Serialize(s.step.Topic, key); err != nil {
 			s.policy.logger().Warn("Failed to serialize key, record skipped", "sink", s.step.SinkName, "error", err)
 			return nil
 		}

@@ -66,7 +66,9 @@ const DefaultWrapProp = "DEFAULT_WRAP_SINGLE_VALUE"
 
 // SerdeProps converts catalog format properties to serde properties.
 func SerdeProps(f catalog.Format, isKey bool) serde.Props {
-	p := serde.Props{IsKey: isKey, Delimiter: f.Props["DELIMITER"]}
+	p := serde.Props{IsKey: isKey, Delimiter: f.Props["DELIMITER"],
+		NullableRepresentation: f.Props["PROTOBUF_NULLABLE_REPRESENTATION"], SchemaFullName: f.Props["SCHEMA_FULL_NAME"]}
+	p.SchemaID, _ = strconv.Atoi(f.Props["SCHEMA_ID"])
 	if v, ok := f.Props["WRAP_SINGLE_VALUE"]; ok {
 		b, _ := strconv.ParseBool(v)
 		p.WrapSingleValue = &b
@@ -112,7 +114,8 @@ func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 			return nil
 		}
 	}
-	rec := &Record{Row: row, Timestamp: raw.Timestamp, Partition: raw.Partition, Offset: raw.Offset, Headers: raw.Headers, Window: win}
+	rec := &Record{Row: row, Timestamp: raw.Timestamp, Partition: raw.Partition, Offset: raw.Offset, Headers: raw.Headers, Window: win,
+		NullKey: keyBytes == nil}
 	// A null value is a tombstone on a table and a row without value on a
 	// stream: ksqlDB passes it through projections as a null value.
 	if raw.Value == nil {

@@ -201,6 +201,7 @@ func (s *selectKey) Process(ctx context.Context, r *Record) error {
 		r.Old = s.apply(r.Old, false)
 	}
 	r.Row = s.apply(r.Row, r.Tombstone)
+	r.NullKey = false
 	return s.next.Process(ctx, r)
 }
 

@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/hamba/avro/v2"
@@ -18,14 +18,40 @@ import (
 // process; NewSRClient adapts a franz-go sr.Client talking HTTP to any
 // registry.
 type SchemaRegistry interface {
-	// Register registers an Avro schema under a subject (or finds it) and
+	// Register registers a schema under a subject (or finds it) and
 	// returns its global id.
-	Register(ctx context.Context, subject, schema string) (int, error)
-	// SchemaByID returns the schema text of an id.
-	SchemaByID(ctx context.Context, id int) (string, error)
+	Register(ctx context.Context, subject string, schema RegistrySchema) (int, error)
+	// SchemaByID returns the schema of an id.
+	SchemaByID(ctx context.Context, id int) (RegistrySchema, error)
 	// Latest returns the latest schema of a subject.
-	Latest(ctx context.Context, subject string) (id int, schema string, err error)
+	Latest(ctx context.Context, subject string) (id int, schema RegistrySchema, err error)
 }
+
+// Schema types as the registry names them.
+const (
+	SchemaTypeAvro     = "AVRO"
+	SchemaTypeProtobuf = "PROTOBUF"
+	SchemaTypeJSON     = "JSON"
+)
+
+// RegistrySchema is a schema as a registry stores it.
+type RegistrySchema struct {
+	// Type is SchemaTypeAvro, SchemaTypeProtobuf or SchemaTypeJSON; ""
+	// means AVRO, as in Confluent's API.
+	Type string
+	Text string
+}
+
+// TypeName is the schema's type, AVRO when Type is "".
+func (s RegistrySchema) TypeName() string {
+	if s.Type == "" {
+		return SchemaTypeAvro
+	}
+	return strings.ToUpper(s.Type)
+}
+
+// IsType tells whether the schema is of type t.
+func (s RegistrySchema) IsType(t string) bool { return s.TypeName() == t }
 
 // RegistryOption configures a format Registry.
 type RegistryOption func(*Registry)
@@ -55,16 +81,13 @@ const registryTimeout = 30 * time.Second
 // Avro is the AVRO format: Confluent's wire format (magic byte 0, a 4-byte
 // big-endian schema id, then Avro binary), with ksqlDB's schemas.
 type Avro struct {
-	sr SchemaRegistry
-
-	mu     sync.Mutex
-	byID   map[int]avro.Schema
-	idsFor map[string]int // subject + "\x00" + schema -> id
+	sr    SchemaRegistry
+	cache *schemaCache[avro.Schema]
 }
 
 // NewAvro returns the AVRO format over a schema registry.
 func NewAvro(sr SchemaRegistry) *Avro {
-	return &Avro{sr: sr, byID: map[int]avro.Schema{}, idsFor: map[string]int{}}
+	return &Avro{sr: sr, cache: newSchemaCache(sr, SchemaTypeAvro, parseAvro)}
 }
 
 // Name implements Format.
@@ -139,29 +162,6 @@ type avroSerializer struct {
 	schema avro.Schema
 }
 
-// id registers the serializer's schema under the topic's subject once.
-func (s *avroSerializer) id(topic string) (int, error) {
-	subject := Subject(topic, s.isKey)
-	key := subject + "\x00" + s.text
-	s.f.mu.Lock()
-	id, ok := s.f.idsFor[key]
-	s.f.mu.Unlock()
-	if ok {
-		return id, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
-	defer cancel()
-	id, err := s.f.sr.Register(ctx, subject, s.text)
-	if err != nil {
-		return 0, fmt.Errorf("registering the schema of subject %s: %w", subject, err)
-	}
-	s.f.mu.Lock()
-	s.f.idsFor[key] = id
-	s.f.byID[id] = s.schema
-	s.f.mu.Unlock()
-	return id, nil
-}
-
 func (s *avroSerializer) Serialize(topic string, values []any) ([]byte, error) {
 	if values == nil {
 		return nil, nil
@@ -182,7 +182,7 @@ func (s *avroSerializer) Serialize(topic string, values []any) ([]byte, error) {
 		}
 		v = toGeneric(values[0], s.cols[0].Type)
 	}
-	id, err := s.id(topic)
+	id, err := s.f.cache.register(Subject(topic, s.isKey), s.text, s.schema)
 	if err != nil {
 		return nil, err
 	}
@@ -210,28 +210,7 @@ type avroDeserializer struct {
 }
 
 // SchemaByID returns the parsed writer schema of an id, cached.
-func (f *Avro) SchemaByID(id int) (avro.Schema, error) {
-	f.mu.Lock()
-	s, ok := f.byID[id]
-	f.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
-	defer cancel()
-	text, err := f.sr.SchemaByID(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("fetching schema id %d: %w", id, err)
-	}
-	s, err = parseAvro(text)
-	if err != nil {
-		return nil, fmt.Errorf("schema id %d: %w", id, err)
-	}
-	f.mu.Lock()
-	f.byID[id] = s
-	f.mu.Unlock()
-	return s, nil
-}
+func (f *Avro) SchemaByID(id int) (avro.Schema, error) { return f.cache.get(id) }
 
 // DecodeAvro decodes Confluent-framed Avro data to generic values.
 func (f *Avro) DecodeAvro(data []byte) (any, error) {
@@ -299,6 +278,49 @@ func (d *avroDeserializer) Deserialize(topic string, data []byte) ([]any, error)
 // (or JSON object) rather than as a bare single value, under p.
 func Wrapped(cols []types.Column, p Props) bool { return wrapped(cols, p) }
 
+// inferenceSchema reads the schema that a topic's key or value columns are
+// inferred from: the one of KEY_/VALUE_SCHEMA_ID if given, else the latest
+// of the side's subject. A key subject that does not exist gives nil and no
+// error; a missing value subject is ksqlDB's error.
+func inferenceSchema(sr SchemaRegistry, topic string, p Props) (*RegistrySchema, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
+	defer cancel()
+	if p.SchemaID > 0 {
+		rs, err := sr.SchemaByID(ctx, p.SchemaID)
+		if err != nil {
+			return nil, fmt.Errorf("reading the schema of id %d: %w", p.SchemaID, err)
+		}
+		return &rs, nil
+	}
+	subject := Subject(topic, p.IsKey)
+	_, rs, err := sr.Latest(ctx, subject)
+	if err != nil {
+		if errors.Is(err, ErrSubjectNotFound) {
+			if p.IsKey {
+				return nil, nil
+			}
+			return nil, missingValueSchema(topic, subject)
+		}
+		return nil, fmt.Errorf("reading the schema of subject %s: %w", subject, err)
+	}
+	return &rs, nil
+}
+
+// inferredShape tells how a side's inferred schema maps to columns: the
+// name of its one column if the schema is not a record, and whether the
+// side is unwrapped (values with WRAP_SINGLE_VALUE=false, keys unless
+// wrapped explicitly), which makes even a record one column.
+func inferredShape(p Props) (single string, unwrapped bool) {
+	if p.IsKey {
+		return "ROWKEY", p.WrapSingleValue == nil || !*p.WrapSingleValue
+	}
+	return "ROWVAL", p.WrapSingleValue != nil && !*p.WrapSingleValue
+}
+
+func missingValueSchema(topic, subject string) error {
+	return fmt.Errorf("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s\n\nPossible causes include:\n- The topic itself does not exist\n\t-> Use SHOW TOPICS; to check\n- Messages on the topic are not serialized using a format Schema Registry supports\n\t-> Use PRINT '%s' FROM BEGINNING; to verify\n- Messages on the topic have not been serialized using a Confluent Schema Registry supported serializer\n\t-> See https://docs.confluent.io/current/schema-registry/docs/serializer-formatter.html\n- The schema is registered on a different instance of the Schema Registry\n\t-> Use the REST API to list available subjects\thttps://docs.confluent.io/current/schema-registry/docs/api.html#get--subjects\n- You do not have Read access to the subject\n\t-> Check that you have read access to the subject on the schema registry.", topic, subject, topic)
+}
+
 // ErrSubjectNotFound is matched (errors.Is) by registry errors for a
 // subject that has no schema.
 var ErrSubjectNotFound = errors.New("subject not found")
@@ -310,25 +332,16 @@ var ErrSubjectNotFound = errors.New("subject not found")
 // is one column, ROWVAL or ROWKEY. A key subject that does not exist gives
 // no columns; a missing value subject is an error.
 func (f *Avro) InferColumns(topic string, p Props) ([]types.Column, error) {
+	rs, err := inferenceSchema(f.sr, topic, p)
+	if err != nil || rs == nil {
+		return nil, err
+	}
 	subject := Subject(topic, p.IsKey)
-	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
-	defer cancel()
-	_, text, err := f.sr.Latest(ctx, subject)
-	if err != nil {
-		if errors.Is(err, ErrSubjectNotFound) {
-			if p.IsKey {
-				return nil, nil
-			}
-			return nil, fmt.Errorf("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s\n\nPossible causes include:\n- The topic itself does not exist\n\t-> Use SHOW TOPICS; to check\n- Messages on the topic are not serialized using a format Schema Registry supports\n\t-> Use PRINT '%s' FROM BEGINNING; to verify\n- Messages on the topic have not been serialized using a Confluent Schema Registry supported serializer\n\t-> See https://docs.confluent.io/current/schema-registry/docs/serializer-formatter.html\n- The schema is registered on a different instance of the Schema Registry\n\t-> Use the REST API to list available subjects\thttps://docs.confluent.io/current/schema-registry/docs/api.html#get--subjects\n- You do not have Read access to the subject\n\t-> Check that you have read access to the subject on the schema registry.", topic, subject, topic)
-		}
-		return nil, fmt.Errorf("reading the schema of subject %s: %w", subject, err)
+	if !rs.IsType(SchemaTypeAvro) {
+		return nil, fmt.Errorf("the schema of subject %s is a %s schema, not AVRO", subject, rs.TypeName())
 	}
-	single := "ROWVAL"
-	unwrapped := p.WrapSingleValue != nil && !*p.WrapSingleValue
-	if p.IsKey {
-		single = "ROWKEY"
-		unwrapped = p.WrapSingleValue == nil || !*p.WrapSingleValue
-	}
+	text := rs.Text
+	single, unwrapped := inferredShape(p)
 	s, err := parseAvro(text)
 	if err != nil {
 		return nil, fmt.Errorf("schema of subject %s: %w", subject, err)

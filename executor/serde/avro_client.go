@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,20 +16,24 @@ type srClient struct{ cl *sr.Client }
 // any Confluent-compatible registry).
 func NewSRClient(cl *sr.Client) SchemaRegistry { return srClient{cl} }
 
-func (c srClient) Register(ctx context.Context, subject, schema string) (int, error) {
-	return c.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: schema, Type: sr.TypeAvro}, -1, -1)
+func (c srClient) Register(ctx context.Context, subject string, s RegistrySchema) (int, error) {
+	var typ sr.SchemaType
+	if err := typ.UnmarshalText([]byte(cmp.Or(s.Type, SchemaTypeAvro))); err != nil {
+		return 0, err
+	}
+	return c.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: s.Text, Type: typ}, -1, -1)
 }
 
-func (c srClient) SchemaByID(ctx context.Context, id int) (string, error) {
+func (c srClient) SchemaByID(ctx context.Context, id int) (RegistrySchema, error) {
 	s, err := c.cl.SchemaByID(ctx, id)
-	return s.Schema, err
+	return RegistrySchema{Type: s.Type.String(), Text: s.Schema}, err
 }
 
-func (c srClient) Latest(ctx context.Context, subject string) (int, string, error) {
+func (c srClient) Latest(ctx context.Context, subject string) (int, RegistrySchema, error) {
 	s, err := c.cl.SchemaByVersion(ctx, subject, -1)
 	var re *sr.ResponseError
 	if errors.As(err, &re) && (re.ErrorCode == 40401 || re.StatusCode == 404) {
 		err = fmt.Errorf("%w: %s", ErrSubjectNotFound, err)
 	}
-	return s.ID, s.Schema.Schema, err
+	return s.ID, RegistrySchema{Type: s.Type.String(), Text: s.Schema.Schema}, err
 }

@@ -18,13 +18,13 @@ import (
 // memRegistry is a minimal SchemaRegistry for tests.
 type memRegistry struct {
 	mu       sync.Mutex
-	schemas  []string
+	schemas  []RegistrySchema
 	subjects map[string][]int
 }
 
 func newMemRegistry() *memRegistry { return &memRegistry{subjects: map[string][]int{}} }
 
-func (m *memRegistry) Register(_ context.Context, subject, schema string) (int, error) {
+func (m *memRegistry) Register(_ context.Context, subject string, schema RegistrySchema) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, s := range m.schemas {
@@ -38,21 +38,21 @@ func (m *memRegistry) Register(_ context.Context, subject, schema string) (int, 
 	return len(m.schemas), nil
 }
 
-func (m *memRegistry) SchemaByID(_ context.Context, id int) (string, error) {
+func (m *memRegistry) SchemaByID(_ context.Context, id int) (RegistrySchema, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if id < 1 || id > len(m.schemas) {
-		return "", errors.New("not found")
+		return RegistrySchema{}, errors.New("not found")
 	}
 	return m.schemas[id-1], nil
 }
 
-func (m *memRegistry) Latest(_ context.Context, subject string) (int, string, error) {
+func (m *memRegistry) Latest(_ context.Context, subject string) (int, RegistrySchema, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	ids := m.subjects[subject]
 	if len(ids) == 0 {
-		return 0, "", ErrSubjectNotFound
+		return 0, RegistrySchema{}, ErrSubjectNotFound
 	}
 	id := ids[len(ids)-1]
 	return id, m.schemas[id-1], nil
@@ -114,7 +114,7 @@ func TestAvroRoundTripAllTypes(t *testing.T) {
 	}
 	// The registered schema is ksqlDB's.
 	var schema map[string]any
-	if err := json.Unmarshal([]byte(reg.schemas[0]), &schema); err != nil {
+	if err := json.Unmarshal([]byte(reg.schemas[0].Text), &schema); err != nil {
 		t.Fatal(err)
 	}
 	if schema["name"] != "KsqlDataSourceSchema" || schema["namespace"] != AvroNamespace {
@@ -123,7 +123,7 @@ func TestAvroRoundTripAllTypes(t *testing.T) {
 	for _, want := range []string{`"name":"B","type":["null","boolean"],"default":null`, `"logicalType":"decimal"`, `"precision":6`,
 		`"logicalType":"date"`, `"logicalType":"time-millis"`, `"logicalType":"timestamp-millis"`,
 		`"name":"KsqlDataSourceSchema_ST"`, `"name":"KsqlDataSourceSchema_ST_Inner"`, `{"type":"map","values":["null","long"]}`} {
-		if !strings.Contains(reg.schemas[0], want) {
+		if !strings.Contains(reg.schemas[0].Text, want) {
 			t.Errorf("schema lacks %s: %s", want, reg.schemas[0])
 		}
 	}
@@ -189,7 +189,7 @@ func TestAvroUnwrappedAndKeys(t *testing.T) {
 		if fmt.Sprint(got[0]) != fmt.Sprint(tc.v) {
 			t.Errorf("%s: got %v want %v", tc.typ, got[0], tc.v)
 		}
-		if tc.schema != "" && reg.schemas[len(reg.schemas)-1] != tc.schema {
+		if tc.schema != "" && reg.schemas[len(reg.schemas)-1].Text != tc.schema {
 			t.Errorf("%s schema: %s", tc.typ, reg.schemas[len(reg.schemas)-1])
 		}
 	}
@@ -201,8 +201,7 @@ func TestAvroUnwrappedAndKeys(t *testing.T) {
 func TestAvroReadsOtherWriterSchemas(t *testing.T) {
 	reg := newMemRegistry()
 	f := avroFormat(t, reg).(*Avro)
-	id, _ := reg.Register(context.Background(), "w-value",
-		`{"type":"record","name":"blah","fields":[{"name":"c1","type":"float"},{"name":"c2","type":{"type":"enum","name":"E","symbols":["A","B"]}},{"name":"c3","type":"int"}]}`)
+	id, _ := reg.Register(context.Background(), "w-value", RegistrySchema{Text: `{"type":"record","name":"blah","fields":[{"name":"c1","type":"float"},{"name":"c2","type":{"type":"enum","name":"E","symbols":["A","B"]}},{"name":"c3","type":"int"}]}`})
 	b, err := f.EncodeAvro(id, map[string]any{"c1": json.Number("4.5"), "c2": "B", "c3": json.Number("10")})
 	if err != nil {
 		t.Fatal(err)

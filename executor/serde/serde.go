@@ -1,6 +1,6 @@
 // Package serde turns rows into Kafka record bytes and back, with ksqlDB's
-// (0.29) semantics for the formats that need no schema registry: JSON,
-// DELIMITED, KAFKA and NONE.
+// (0.29) semantics: JSON, DELIMITED, KAFKA, NONE and PROTOBUF_NOSR need no
+// schema registry; AVRO, PROTOBUF and JSON_SR keep their schemas in one.
 //
 // A serde works on the columns of one side of a record (the key columns or
 // the value columns, in schema order). Values use the runtime representation
@@ -50,6 +50,15 @@ type Props struct {
 	Delimiter string
 	// IsKey tells that the columns are key columns.
 	IsKey bool
+	// NullableRepresentation is KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION
+	// (PROTOBUF formats): "", "OPTIONAL" or "WRAPPER".
+	NullableRepresentation string
+	// SchemaFullName is KEY_/VALUE_SCHEMA_FULL_NAME: the message (PROTOBUF)
+	// of the registered schema that the side's columns are inferred from.
+	SchemaFullName string
+	// SchemaID is KEY_/VALUE_SCHEMA_ID: the registered schema the side's
+	// columns are inferred from, instead of the subject's latest (0: none).
+	SchemaID int
 }
 
 // Serializer writes one row. values are aligned with the serde's columns.
@@ -79,10 +88,9 @@ type Format interface {
 	SupportsWrapping() bool
 }
 
-// ErrNeedsSchemaRegistry is wrapped by Registry.Get for the formats that are
-// known to ksqlDB but not available here yet (AVRO, PROTOBUF, PROTOBUF_NOSR,
-// JSON_SR).
-var ErrNeedsSchemaRegistry = errors.New("format is not supported yet")
+// ErrNeedsSchemaRegistry is wrapped by Registry.Get for the formats that
+// need a schema registry (AVRO, PROTOBUF, JSON_SR) when none is configured.
+var ErrNeedsSchemaRegistry = errors.New("format needs a schema registry")
 
 // Registry maps format names to formats.
 type Registry struct {
@@ -90,8 +98,9 @@ type Registry struct {
 	sr      SchemaRegistry
 }
 
-// NewRegistry returns a registry with JSON, DELIMITED, KAFKA and NONE, and
-// AVRO when a schema registry is given (WithSchemaRegistry).
+// NewRegistry returns a registry with JSON, DELIMITED, KAFKA, NONE and
+// PROTOBUF_NOSR, and AVRO, PROTOBUF and JSON_SR when a schema registry is
+// given (WithSchemaRegistry).
 func NewRegistry(opts ...RegistryOption) *Registry {
 	r := &Registry{formats: map[string]Format{}}
 	for _, o := range opts {
@@ -101,8 +110,11 @@ func NewRegistry(opts ...RegistryOption) *Registry {
 	r.Register(Delimited)
 	r.Register(Kafka)
 	r.Register(None)
+	r.Register(NewProtobufNoSR())
 	if r.sr != nil {
 		r.Register(NewAvro(r.sr))
+		r.Register(NewProtobuf(r.sr))
+		r.Register(NewJSONSR(r.sr))
 	}
 	return r
 }
@@ -120,7 +132,7 @@ func (r *Registry) Names() []string {
 	return out
 }
 
-var schemaFormats = map[string]bool{"AVRO": true, "PROTOBUF": true, "PROTOBUF_NOSR": true, "JSON_SR": true}
+var schemaFormats = map[string]bool{"AVRO": true, "PROTOBUF": true, "JSON_SR": true}
 
 // Get finds a format by name, case-insensitively. Unknown names give
 // ksqlDB's "Unknown format: FOO" followed by the supported formats; the
@@ -130,11 +142,8 @@ func (r *Registry) Get(name string) (Format, error) {
 	if f, ok := r.formats[up]; ok {
 		return f, nil
 	}
-	if up == "AVRO" && r.sr == nil {
-		return nil, noRegistryError(up)
-	}
 	if schemaFormats[up] {
-		return nil, fmt.Errorf("The '%s' format needs schema support (a schema registry) and is not supported yet: %w", up, ErrNeedsSchemaRegistry)
+		return nil, noRegistryError(up)
 	}
 	return nil, fmt.Errorf("Unknown format: %s (supported formats: %s)", up, strings.Join(r.Names(), ", "))
 }

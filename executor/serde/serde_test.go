@@ -26,7 +26,7 @@ func dec(s string) decimal.Decimal {
 
 func TestRegistry(t *testing.T) {
 	r := NewRegistry()
-	for _, n := range []string{"json", "Json", "DELIMITED", "kafka", "none"} {
+	for _, n := range []string{"json", "Json", "DELIMITED", "kafka", "none", "protobuf_nosr"} {
 		f, err := r.Get(n)
 		if err != nil {
 			t.Fatalf("Get(%q): %v", n, err)
@@ -36,10 +36,10 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 	_, err := r.Get("foo")
-	if err == nil || !strings.Contains(err.Error(), "Unknown format: FOO") || !strings.Contains(err.Error(), "DELIMITED, JSON, KAFKA, NONE") {
+	if err == nil || !strings.Contains(err.Error(), "Unknown format: FOO") || !strings.Contains(err.Error(), "DELIMITED, JSON, KAFKA, NONE, PROTOBUF_NOSR") {
 		t.Errorf("unknown: %v", err)
 	}
-	for _, n := range []string{"avro", "PROTOBUF", "protobuf_nosr", "JSON_SR"} {
+	for _, n := range []string{"avro", "PROTOBUF", "JSON_SR"} {
 		_, err := r.Get(n)
 		if !errors.Is(err, ErrNeedsSchemaRegistry) || !strings.Contains(err.Error(), strings.ToUpper(n)) {
 			t.Errorf("Get(%q) = %v", n, err)

@@ -127,15 +127,24 @@ func TestSerdeOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	cl := serve(t, NewMemory())
 	c := serde.NewSRClient(cl)
-	id, err := c.Register(ctx, "x-key", `"int"`)
+	id, err := c.Register(ctx, "x-key", serde.RegistrySchema{Text: `"int"`})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s, err := c.SchemaByID(ctx, id); err != nil || s != `"int"` {
+	want := serde.RegistrySchema{Type: serde.SchemaTypeAvro, Text: `"int"`}
+	if s, err := c.SchemaByID(ctx, id); err != nil || s != want {
 		t.Fatalf("by id: %q %v", s, err)
 	}
-	if lid, s, err := c.Latest(ctx, "x-key"); err != nil || lid != id || s != `"int"` {
+	if lid, s, err := c.Latest(ctx, "x-key"); err != nil || lid != id || s != want {
 		t.Fatalf("latest: %d %q %v", lid, s, err)
+	}
+	proto := serde.RegistrySchema{Type: serde.SchemaTypeProtobuf, Text: `syntax = "proto3"; message M { int32 A = 1; }`}
+	pid, err := c.Register(ctx, "p-value", proto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := c.SchemaByID(ctx, pid); err != nil || s != proto {
+		t.Fatalf("protobuf by id: %q %v", s, err)
 	}
 	if _, _, err := c.Latest(ctx, "missing"); !errors.Is(err, serde.ErrSubjectNotFound) {
 		t.Fatalf("missing subject: %v", err)

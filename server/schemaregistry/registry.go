@@ -220,6 +220,13 @@ func (r *Registry) level(subject string) string {
 // "JSON") under a subject; an equal schema already in the subject keeps
 // its version. It returns the global id.
 func (r *Registry) RegisterSchema(subject, schemaType, text string) (int, error) {
+	return r.RegisterSchemaWithID(subject, schemaType, text, 0)
+}
+
+// RegisterSchemaWithID is RegisterSchema that gives a new schema the id
+// wantID when it is positive and free (as a registry in IMPORT mode does;
+// tests use it to reproduce fixed ids).
+func (r *Registry) RegisterSchemaWithID(subject, schemaType, text string, wantID int) (int, error) {
 	typ := normType(schemaType)
 	var parsed avro.Schema
 	if typ == "" {
@@ -253,7 +260,10 @@ func (r *Registry) RegisterSchema(subject, schemaType, text string) (int, error)
 	}
 	if !known {
 		id = r.st.NextID
-		r.st.NextID++
+		if _, used := r.st.Schemas[wantID]; wantID > 0 && !used {
+			id = wantID
+		}
+		r.st.NextID = max(r.st.NextID, id+1)
 		r.st.Schemas[id] = text
 		if typ != "" {
 			r.st.Types[id] = typ
@@ -264,21 +274,29 @@ func (r *Registry) RegisterSchema(subject, schemaType, text string) (int, error)
 	return id, r.persist()
 }
 
-// Register implements serde.SchemaRegistry (Avro schemas).
-func (r *Registry) Register(_ context.Context, subject, schema string) (int, error) {
-	return r.RegisterSchema(subject, "", schema)
+// Register implements serde.SchemaRegistry.
+func (r *Registry) Register(_ context.Context, subject string, s serde.RegistrySchema) (int, error) {
+	return r.RegisterSchema(subject, s.Type, s.Text)
 }
 
 // SchemaByID implements serde.SchemaRegistry.
-func (r *Registry) SchemaByID(_ context.Context, id int) (string, error) {
-	s, _, err := r.Schema(id)
-	return s, err
+func (r *Registry) SchemaByID(_ context.Context, id int) (serde.RegistrySchema, error) {
+	text, typ, err := r.Schema(id)
+	return serde.RegistrySchema{Type: typeName(typ), Text: text}, err
 }
 
 // Latest implements serde.SchemaRegistry.
-func (r *Registry) Latest(_ context.Context, subject string) (int, string, error) {
+func (r *Registry) Latest(_ context.Context, subject string) (int, serde.RegistrySchema, error) {
 	ss, err := r.Version(subject, -1)
-	return ss.ID, ss.Schema, err
+	return ss.ID, serde.RegistrySchema{Type: typeName(ss.SchemaType), Text: ss.Schema}, err
+}
+
+// typeName is the API's name of a stored type ("" is AVRO).
+func typeName(typ string) string {
+	if typ == "" {
+		return serde.SchemaTypeAvro
+	}
+	return typ
 }
 
 // Schema returns the text and type of an id.
