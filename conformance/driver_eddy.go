@@ -458,8 +458,8 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 
 // registerInlineSchemas registers the Avro, Protobuf and JSON schemas given
 // inline on the case's topics under <topic>-key / <topic>-value, before any
-// statement runs, and returns the ids by subject. Schema references are
-// left out.
+// statement runs, and returns the ids by subject. Schemas they reference
+// are registered first, each under its name as the subject.
 func registerInlineSchemas(ctx context.Context, reg *schemaregistry.Registry, topics []Topic) (map[string]int, error) {
 	ids := map[string]int{}
 	for _, t := range topics {
@@ -468,38 +468,37 @@ func registerInlineSchemas(ctx context.Context, reg *schemaregistry.Registry, to
 			format string
 			isKey  bool
 			id     int
-		}{{t.KeySchema, t.KeyFormat, true, t.KeySchemaID}, {t.ValueSchema, t.ValueFormat, false, t.ValueSchemaID}} {
-			if side.schema == nil {
+			refs   []SchemaReference
+		}{{t.KeySchema, t.KeyFormat, true, t.KeySchemaID, t.KeySchemaReferences},
+			{t.ValueSchema, t.ValueFormat, false, t.ValueSchemaID, t.ValueSchemaReferences}} {
+			rs, ok, err := inlineSchema(side.schema, side.format)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
 				continue
 			}
-			var rs serde.RegistrySchema
-			switch strings.ToUpper(side.format) {
-			case "", "AVRO":
-				text, err := json.Marshal(side.schema)
+			for _, ref := range side.refs {
+				refSchema, ok, err := inlineSchema(ref.Schema, ref.Format)
 				if err != nil {
 					return nil, err
 				}
-				if _, err := serde.ParseAvroSchema(string(text)); err != nil {
-					continue // not an Avro schema
-				}
-				rs = serde.RegistrySchema{Type: serde.SchemaTypeAvro, Text: string(text)}
-			case "PROTOBUF":
-				text, ok := side.schema.(string)
 				if !ok {
 					continue
 				}
-				rs = serde.RegistrySchema{Type: serde.SchemaTypeProtobuf, Text: text}
-			case "JSON_SR":
-				text, err := json.Marshal(side.schema)
+				// Referenced schemas take ids apart from the ones the
+				// case's schemas may be given (or get, counting from 1).
+				if _, err := reg.RegisterSchemaWithID(ref.Name, refSchema, referenceIDs+len(ids)); err != nil {
+					return nil, fmt.Errorf("registering schema reference %s: %w", ref.Name, err)
+				}
+				v, err := reg.Version(ref.Name, -1)
 				if err != nil {
 					return nil, err
 				}
-				rs = serde.RegistrySchema{Type: serde.SchemaTypeJSON, Text: string(text)}
-			default:
-				continue
+				rs.References = append(rs.References, serde.SchemaReference{Name: ref.Name, Subject: ref.Name, Version: v.Version})
 			}
 			subject := serde.Subject(t.Name, side.isKey)
-			id, err := reg.RegisterSchemaWithID(subject, rs.Type, rs.Text, side.id)
+			id, err := reg.RegisterSchemaWithID(subject, rs, side.id)
 			if err != nil {
 				return nil, fmt.Errorf("registering inline schema of %s: %w", subject, err)
 			}
@@ -507,6 +506,35 @@ func registerInlineSchemas(ctx context.Context, reg *schemaregistry.Registry, to
 		}
 	}
 	return ids, nil
+}
+
+// referenceIDs is where the ids of referenced inline schemas start.
+const referenceIDs = 100_000
+
+// inlineSchema reads an inline schema of a format (AVRO when not given):
+// ok is false when there is none or it is not one of that format.
+func inlineSchema(schema any, format string) (rs serde.RegistrySchema, ok bool, err error) {
+	if schema == nil {
+		return rs, false, nil
+	}
+	switch strings.ToUpper(format) {
+	case "", "AVRO":
+		text, err := json.Marshal(schema)
+		if err != nil {
+			return rs, false, err
+		}
+		if _, err := serde.ParseAvroSchema(string(text)); err != nil {
+			return rs, false, nil
+		}
+		return serde.RegistrySchema{Type: serde.SchemaTypeAvro, Text: string(text)}, true, nil
+	case "PROTOBUF":
+		text, ok := schema.(string)
+		return serde.RegistrySchema{Type: serde.SchemaTypeProtobuf, Text: text}, ok, nil
+	case "JSON_SR", "JSON":
+		text, err := json.Marshal(schema)
+		return serde.RegistrySchema{Type: serde.SchemaTypeJSON, Text: string(text)}, err == nil, err
+	}
+	return rs, false, nil
 }
 
 // jsonProps are the JSON serde props that read or write test values:

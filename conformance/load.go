@@ -446,6 +446,8 @@ func topics(v any, format string) ([]Topic, error) {
 		if n, ok := int64Of(m["partitions"]); ok {
 			t.Partitions = int(n)
 		}
+		t.KeySchemaReferences = schemaReferences(m["keySchemaReferences"])
+		t.ValueSchemaReferences = schemaReferences(m["valueSchemaReferences"])
 		if n, ok := int64Of(m["keySchemaId"]); ok {
 			t.KeySchemaID = int(n)
 		}
@@ -458,6 +460,17 @@ func topics(v any, format string) ([]Topic, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+func schemaReferences(v any) []SchemaReference {
+	l, _ := v.([]any)
+	var out []SchemaReference
+	for _, e := range l {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, SchemaReference{Name: str(m["name"]), Format: str(m["format"]), Schema: m["schema"]})
+		}
+	}
+	return out
 }
 
 func post(p map[string]any, format string) (*Post, error) {

@@ -93,7 +93,18 @@ type Topic struct {
 	// KeySchemaID and ValueSchemaID are the ids the inline schemas must be
 	// registered with (0: any).
 	KeySchemaID, ValueSchemaID int
-	Raw                        map[string]any
+	// KeySchemaReferences and ValueSchemaReferences are schemas the inline
+	// ones import, registered first under their names.
+	KeySchemaReferences, ValueSchemaReferences []SchemaReference
+	Raw                                        map[string]any
+}
+
+// SchemaReference is an entry of a topic's keySchemaReferences or
+// valueSchemaReferences.
+type SchemaReference struct {
+	Name   string
+	Format string
+	Schema any
 }
 
 // ExpectedException is a QTT `expectedException`.

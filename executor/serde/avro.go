@@ -23,8 +23,9 @@ type SchemaRegistry interface {
 	Register(ctx context.Context, subject string, schema RegistrySchema) (int, error)
 	// SchemaByID returns the schema of an id.
 	SchemaByID(ctx context.Context, id int) (RegistrySchema, error)
-	// Latest returns the latest schema of a subject.
-	Latest(ctx context.Context, subject string) (id int, schema RegistrySchema, err error)
+	// SchemaByVersion returns a version of a subject (-1: the latest) and
+	// its id.
+	SchemaByVersion(ctx context.Context, subject string, version int) (id int, schema RegistrySchema, err error)
 }
 
 // Schema types as the registry names them.
@@ -40,6 +41,16 @@ type RegistrySchema struct {
 	// means AVRO, as in Confluent's API.
 	Type string
 	Text string
+	// References are the schemas this one imports (Protobuf imports by
+	// file name), each a version of another subject.
+	References []SchemaReference
+}
+
+// SchemaReference names a referenced schema as Confluent's API does.
+type SchemaReference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
 }
 
 // TypeName is the schema's type, AVRO when Type is "".
@@ -87,7 +98,9 @@ type Avro struct {
 
 // NewAvro returns the AVRO format over a schema registry.
 func NewAvro(sr SchemaRegistry) *Avro {
-	return &Avro{sr: sr, cache: newSchemaCache(sr, SchemaTypeAvro, parseAvro)}
+	return &Avro{sr: sr, cache: newSchemaCache(sr, SchemaTypeAvro, func(rs RegistrySchema) (avro.Schema, error) {
+		return parseAvro(rs.Text)
+	})}
 }
 
 // Name implements Format.
@@ -293,7 +306,7 @@ func inferenceSchema(sr SchemaRegistry, topic string, p Props) (*RegistrySchema,
 		return &rs, nil
 	}
 	subject := Subject(topic, p.IsKey)
-	_, rs, err := sr.Latest(ctx, subject)
+	_, rs, err := sr.SchemaByVersion(ctx, subject, -1)
 	if err != nil {
 		if errors.Is(err, ErrSubjectNotFound) {
 			if p.IsKey {

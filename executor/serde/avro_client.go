@@ -21,19 +21,31 @@ func (c srClient) Register(ctx context.Context, subject string, s RegistrySchema
 	if err := typ.UnmarshalText([]byte(cmp.Or(s.Type, SchemaTypeAvro))); err != nil {
 		return 0, err
 	}
-	return c.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: s.Text, Type: typ}, -1, -1)
+	refs := make([]sr.SchemaReference, len(s.References))
+	for i, r := range s.References {
+		refs[i] = sr.SchemaReference{Name: r.Name, Subject: r.Subject, Version: r.Version}
+	}
+	return c.cl.RegisterSchema(ctx, subject, sr.Schema{Schema: s.Text, Type: typ, References: refs}, -1, -1)
+}
+
+func fromSR(s sr.Schema) RegistrySchema {
+	out := RegistrySchema{Type: s.Type.String(), Text: s.Schema}
+	for _, r := range s.References {
+		out.References = append(out.References, SchemaReference{Name: r.Name, Subject: r.Subject, Version: r.Version})
+	}
+	return out
 }
 
 func (c srClient) SchemaByID(ctx context.Context, id int) (RegistrySchema, error) {
 	s, err := c.cl.SchemaByID(ctx, id)
-	return RegistrySchema{Type: s.Type.String(), Text: s.Schema}, err
+	return fromSR(s), err
 }
 
-func (c srClient) Latest(ctx context.Context, subject string) (int, RegistrySchema, error) {
-	s, err := c.cl.SchemaByVersion(ctx, subject, -1)
+func (c srClient) SchemaByVersion(ctx context.Context, subject string, version int) (int, RegistrySchema, error) {
+	s, err := c.cl.SchemaByVersion(ctx, subject, version)
 	var re *sr.ResponseError
 	if errors.As(err, &re) && (re.ErrorCode == 40401 || re.StatusCode == 404) {
 		err = fmt.Errorf("%w: %s", ErrSubjectNotFound, err)
 	}
-	return s.ID, RegistrySchema{Type: s.Type.String(), Text: s.Schema.Schema}, err
+	return s.ID, fromSR(s.Schema), err
 }

@@ -28,7 +28,7 @@ func (m *memRegistry) Register(_ context.Context, subject string, schema Registr
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, s := range m.schemas {
-		if s == schema {
+		if reflect.DeepEqual(s, schema) {
 			m.subjects[subject] = append(m.subjects[subject], i+1)
 			return i + 1, nil
 		}
@@ -47,14 +47,17 @@ func (m *memRegistry) SchemaByID(_ context.Context, id int) (RegistrySchema, err
 	return m.schemas[id-1], nil
 }
 
-func (m *memRegistry) Latest(_ context.Context, subject string) (int, RegistrySchema, error) {
+func (m *memRegistry) SchemaByVersion(_ context.Context, subject string, version int) (int, RegistrySchema, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	ids := m.subjects[subject]
-	if len(ids) == 0 {
+	if version == -1 {
+		version = len(ids)
+	}
+	if version < 1 || version > len(ids) {
 		return 0, RegistrySchema{}, ErrSubjectNotFound
 	}
-	id := ids[len(ids)-1]
+	id := ids[version-1]
 	return id, m.schemas[id-1], nil
 }
 
@@ -118,13 +121,13 @@ func TestAvroRoundTripAllTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if schema["name"] != "KsqlDataSourceSchema" || schema["namespace"] != AvroNamespace {
-		t.Errorf("schema: %s", reg.schemas[0])
+		t.Errorf("schema: %+v", reg.schemas[0])
 	}
 	for _, want := range []string{`"name":"B","type":["null","boolean"],"default":null`, `"logicalType":"decimal"`, `"precision":6`,
 		`"logicalType":"date"`, `"logicalType":"time-millis"`, `"logicalType":"timestamp-millis"`,
 		`"name":"KsqlDataSourceSchema_ST"`, `"name":"KsqlDataSourceSchema_ST_Inner"`, `{"type":"map","values":["null","long"]}`} {
 		if !strings.Contains(reg.schemas[0].Text, want) {
-			t.Errorf("schema lacks %s: %s", want, reg.schemas[0])
+			t.Errorf("schema lacks %+v: %+v", want, reg.schemas[0])
 		}
 	}
 	de, err := f.Deserializer(cols, Props{})
@@ -190,7 +193,7 @@ func TestAvroUnwrappedAndKeys(t *testing.T) {
 			t.Errorf("%s: got %v want %v", tc.typ, got[0], tc.v)
 		}
 		if tc.schema != "" && reg.schemas[len(reg.schemas)-1].Text != tc.schema {
-			t.Errorf("%s schema: %s", tc.typ, reg.schemas[len(reg.schemas)-1])
+			t.Errorf("%+v schema: %+v", tc.typ, reg.schemas[len(reg.schemas)-1])
 		}
 	}
 	if _, ok := reg.subjects["u-key"]; !ok {

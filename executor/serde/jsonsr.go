@@ -24,8 +24,8 @@ type JSONSR struct {
 
 // NewJSONSR returns the JSON_SR format over a schema registry.
 func NewJSONSR(sr SchemaRegistry) *JSONSR {
-	return &JSONSR{sr: sr, cache: newSchemaCache(sr, SchemaTypeJSON, func(text string) (struct{}, error) {
-		if !json.Valid([]byte(text)) {
+	return &JSONSR{sr: sr, cache: newSchemaCache(sr, SchemaTypeJSON, func(rs RegistrySchema) (struct{}, error) {
+		if !json.Valid([]byte(rs.Text)) {
 			return struct{}{}, errors.New("not a JSON schema")
 		}
 		return struct{}{}, nil

@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -25,9 +26,41 @@ type Protobuf struct {
 
 // NewProtobuf returns the PROTOBUF format over a schema registry.
 func NewProtobuf(sr SchemaRegistry) *Protobuf {
-	return &Protobuf{sr: sr, cache: newSchemaCache(sr, SchemaTypeProtobuf, func(text string) (protoreflect.FileDescriptor, error) {
-		return compileProto(text, nil)
-	})}
+	f := &Protobuf{sr: sr}
+	f.cache = newSchemaCache(sr, SchemaTypeProtobuf, f.compile)
+	return f
+}
+
+// compile compiles a registered schema with the files it references.
+func (f *Protobuf) compile(rs RegistrySchema) (protoreflect.FileDescriptor, error) {
+	files := map[string]string{}
+	if err := f.references(rs.References, files, 0); err != nil {
+		return nil, err
+	}
+	return compileProto(rs.Text, files)
+}
+
+// references fetches referenced schemas, and theirs, by file name.
+func (f *Protobuf) references(refs []SchemaReference, files map[string]string, depth int) error {
+	if depth > 32 {
+		return errors.New("schema references nest too deeply")
+	}
+	for _, ref := range refs {
+		if _, done := files[ref.Name]; done {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
+		_, rs, err := f.sr.SchemaByVersion(ctx, ref.Subject, ref.Version)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("reference %s (subject %s version %d): %w", ref.Name, ref.Subject, ref.Version, err)
+		}
+		files[ref.Name] = rs.Text
+		if err := f.references(rs.References, files, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NewProtobufNoSR returns the PROTOBUF_NOSR format.
@@ -251,7 +284,7 @@ func (f *Protobuf) InferColumns(topic string, p Props) ([]types.Column, error) {
 	if !rs.IsType(SchemaTypeProtobuf) {
 		return nil, fmt.Errorf("the schema of subject %s is a %s schema, not PROTOBUF", subject, rs.TypeName())
 	}
-	fd, err := compileProto(rs.Text, nil)
+	fd, err := f.compile(*rs)
 	if err != nil {
 		return nil, fmt.Errorf("schema of subject %s: %w", subject, err)
 	}
@@ -259,7 +292,7 @@ func (f *Protobuf) InferColumns(topic string, p Props) ([]types.Column, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Schema for message %ss on topic '%s' does not exist in the Schema Registry: subject %s: %w", target(p), topic, subject, err)
 	}
-	return pbColumns(md)
+	return pbColumns(md, p.SchemaID > 0)
 }
 
 // pbMessageNamed finds a message of a file by full name (or by name

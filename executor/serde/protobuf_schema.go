@@ -274,9 +274,10 @@ func pbCheckType(t *types.Type) error {
 
 // ---- descriptors -> SQL types (schema inference) ----
 
-// pbColumns returns the columns of a message: one per field, upper-cased.
-func pbColumns(md protoreflect.MessageDescriptor) ([]types.Column, error) {
-	t, err := pbStructType(md, nil)
+// pbColumns returns the columns of a message: one per field, upper-cased
+// unless keepNames (ksqlDB keeps the names of a schema given by id).
+func pbColumns(md protoreflect.MessageDescriptor, keepNames bool) ([]types.Column, error) {
+	t, err := (pbInfer{keepNames}).structType(md, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +288,10 @@ func pbColumns(md protoreflect.MessageDescriptor) ([]types.Column, error) {
 	return cols, nil
 }
 
-func pbStructType(md protoreflect.MessageDescriptor, seen []protoreflect.FullName) (*types.Type, error) {
+// pbInfer maps descriptors to SQL types.
+type pbInfer struct{ keepNames bool }
+
+func (in pbInfer) structType(md protoreflect.MessageDescriptor, seen []protoreflect.FullName) (*types.Type, error) {
 	for _, s := range seen {
 		if s == md.FullName() {
 			return nil, fmt.Errorf("PROTOBUF schema with recursive message %s is not supported", md.FullName())
@@ -298,27 +302,31 @@ func pbStructType(md protoreflect.MessageDescriptor, seen []protoreflect.FullNam
 	fields := make([]types.Field, 0, fds.Len())
 	for i := 0; i < fds.Len(); i++ {
 		fd := fds.Get(i)
-		t, err := pbFieldType(fd, seen)
+		t, err := in.fieldType(fd, seen)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", fd.Name(), err)
 		}
-		fields = append(fields, types.Field{Name: strings.ToUpper(string(fd.Name())), Type: t})
+		name := string(fd.Name())
+		if !in.keepNames {
+			name = strings.ToUpper(name)
+		}
+		fields = append(fields, types.Field{Name: name, Type: t})
 	}
 	return types.StructOf(fields...), nil
 }
 
-func pbFieldType(fd protoreflect.FieldDescriptor, seen []protoreflect.FullName) (*types.Type, error) {
+func (in pbInfer) fieldType(fd protoreflect.FieldDescriptor, seen []protoreflect.FullName) (*types.Type, error) {
 	if fd.IsMap() {
 		if fd.MapKey().Kind() != protoreflect.StringKind {
 			return nil, fmt.Errorf("PROTOBUF format only supports MAP types with STRING keys")
 		}
-		vt, err := pbValueType(fd.MapValue(), seen)
+		vt, err := in.valueType(fd.MapValue(), seen)
 		if err != nil {
 			return nil, err
 		}
 		return types.MapOf(types.StringType, vt), nil
 	}
-	t, err := pbValueType(fd, seen)
+	t, err := in.valueType(fd, seen)
 	if err != nil {
 		return nil, err
 	}
@@ -328,8 +336,8 @@ func pbFieldType(fd protoreflect.FieldDescriptor, seen []protoreflect.FullName) 
 	return t, nil
 }
 
-// pbValueType is the SQL type of one value of a field (ignoring repetition).
-func pbValueType(fd protoreflect.FieldDescriptor, seen []protoreflect.FullName) (*types.Type, error) {
+// valueType is the SQL type of one value of a field (ignoring repetition).
+func (in pbInfer) valueType(fd protoreflect.FieldDescriptor, seen []protoreflect.FullName) (*types.Type, error) {
 	switch fd.Kind() {
 	case protoreflect.BoolKind:
 		return types.BooleanType, nil
@@ -360,7 +368,7 @@ func pbValueType(fd protoreflect.FieldDescriptor, seen []protoreflect.FullName) 
 		case pbTimestamp:
 			return types.TimestampType, nil
 		}
-		return pbStructType(md, seen)
+		return in.structType(md, seen)
 	}
 	return nil, fmt.Errorf("PROTOBUF type %s is not supported", fd.Kind())
 }

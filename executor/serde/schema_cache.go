@@ -12,14 +12,14 @@ import (
 type schemaCache[S any] struct {
 	sr    SchemaRegistry
 	typ   string // SchemaTypeAvro, SchemaTypeProtobuf, ...
-	parse func(text string) (S, error)
+	parse func(RegistrySchema) (S, error)
 
 	mu     sync.Mutex
 	byID   map[int]S
 	idsFor map[string]int // subject + "\x00" + text -> id
 }
 
-func newSchemaCache[S any](sr SchemaRegistry, typ string, parse func(string) (S, error)) *schemaCache[S] {
+func newSchemaCache[S any](sr SchemaRegistry, typ string, parse func(RegistrySchema) (S, error)) *schemaCache[S] {
 	return &schemaCache[S]{sr: sr, typ: typ, parse: parse, byID: map[int]S{}, idsFor: map[string]int{}}
 }
 
@@ -64,7 +64,7 @@ func (c *schemaCache[S]) get(id int) (S, error) {
 	if !rs.IsType(c.typ) {
 		return zero, fmt.Errorf("schema id %d is a %s schema, not %s", id, rs.TypeName(), c.typ)
 	}
-	if s, err = c.parse(rs.Text); err != nil {
+	if s, err = c.parse(rs); err != nil {
 		return zero, fmt.Errorf("schema id %d: %w", id, err)
 	}
 	c.mu.Lock()

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/eddysql/eddy/executor/serde"
 )
 
 const contentType = "application/vnd.schemaregistry.v1+json"
@@ -54,11 +56,12 @@ func (r *Registry) Handler() http.Handler {
 			reply(w, nil, errSchemaNotFound())
 			return
 		}
-		text, typ, err := r.Schema(id)
+		rs, err := r.Schema(id)
 		reply(w, struct {
-			SchemaType string `json:"schemaType,omitempty"`
-			Schema     string `json:"schema"`
-		}{typ, text}, err)
+			SchemaType string                  `json:"schemaType,omitempty"`
+			Schema     string                  `json:"schema"`
+			References []serde.SchemaReference `json:"references,omitempty"`
+		}{rs.Type, rs.Text, rs.References}, err)
 	})
 	mux.HandleFunc("GET /schemas/ids/{id}/versions", func(w http.ResponseWriter, req *http.Request) {
 		id, err := strconv.Atoi(req.PathValue("id"))
@@ -70,7 +73,7 @@ func (r *Registry) Handler() http.Handler {
 		reply(w, uses, err)
 	})
 	mux.HandleFunc("GET /schemas/types", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, []string{"AVRO"})
+		writeJSON(w, http.StatusOK, []string{"JSON", "PROTOBUF", "AVRO"})
 	})
 	mux.HandleFunc("GET /config", func(w http.ResponseWriter, _ *http.Request) { r.getConfig(w, "", false) })
 	mux.HandleFunc("GET /config/{subject}", func(w http.ResponseWriter, req *http.Request) {
@@ -99,8 +102,13 @@ func (r *Registry) versionOf(req *http.Request) (SubjectSchema, error) {
 }
 
 type schemaRequest struct {
-	Schema     string `json:"schema"`
-	SchemaType string `json:"schemaType"`
+	Schema     string                  `json:"schema"`
+	SchemaType string                  `json:"schemaType"`
+	References []serde.SchemaReference `json:"references"`
+}
+
+func (b schemaRequest) registrySchema() serde.RegistrySchema {
+	return serde.RegistrySchema{Type: b.SchemaType, Text: b.Schema, References: b.References}
 }
 
 func readSchema(req *http.Request) (schemaRequest, error) {
@@ -125,7 +133,7 @@ func (r *Registry) handleRegister(w http.ResponseWriter, req *http.Request) {
 		reply(w, nil, err)
 		return
 	}
-	id, err := r.RegisterSchema(req.PathValue("subject"), body.SchemaType, body.Schema)
+	id, err := r.RegisterSchemaWithID(req.PathValue("subject"), body.registrySchema(), 0)
 	reply(w, map[string]int{"id": id}, err)
 }
 
@@ -135,7 +143,7 @@ func (r *Registry) handleLookup(w http.ResponseWriter, req *http.Request) {
 		reply(w, nil, err)
 		return
 	}
-	ss, err := r.Lookup(req.PathValue("subject"), body.SchemaType, body.Schema)
+	ss, err := r.Lookup(req.PathValue("subject"), body.registrySchema())
 	reply(w, ss, err)
 }
 

@@ -3,12 +3,14 @@ package schemaregistry
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/planner/types"
 )
 
 const (
@@ -132,21 +134,21 @@ func TestSerdeOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := serde.RegistrySchema{Type: serde.SchemaTypeAvro, Text: `"int"`}
-	if s, err := c.SchemaByID(ctx, id); err != nil || s != want {
-		t.Fatalf("by id: %q %v", s, err)
+	if s, err := c.SchemaByID(ctx, id); err != nil || !reflect.DeepEqual(s, want) {
+		t.Fatalf("by id: %+v %v", s, err)
 	}
-	if lid, s, err := c.Latest(ctx, "x-key"); err != nil || lid != id || s != want {
-		t.Fatalf("latest: %d %q %v", lid, s, err)
+	if lid, s, err := c.SchemaByVersion(ctx, "x-key", -1); err != nil || lid != id || !reflect.DeepEqual(s, want) {
+		t.Fatalf("latest: %d %+v %v", lid, s, err)
 	}
 	proto := serde.RegistrySchema{Type: serde.SchemaTypeProtobuf, Text: `syntax = "proto3"; message M { int32 A = 1; }`}
 	pid, err := c.Register(ctx, "p-value", proto)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s, err := c.SchemaByID(ctx, pid); err != nil || s != proto {
-		t.Fatalf("protobuf by id: %q %v", s, err)
+	if s, err := c.SchemaByID(ctx, pid); err != nil || !reflect.DeepEqual(s, proto) {
+		t.Fatalf("protobuf by id: %+v %v", s, err)
 	}
-	if _, _, err := c.Latest(ctx, "missing"); !errors.Is(err, serde.ErrSubjectNotFound) {
+	if _, _, err := c.SchemaByVersion(ctx, "missing", -1); !errors.Is(err, serde.ErrSubjectNotFound) {
 		t.Fatalf("missing subject: %v", err)
 	}
 }
@@ -183,5 +185,53 @@ func TestPersistence(t *testing.T) {
 	}
 	if id, err := r.RegisterSchema("q-value", "", v2); err != nil || id != 2 {
 		t.Fatalf("next id after reopen: %d %v", id, err)
+	}
+}
+
+// TestProtobufReferences registers a Protobuf schema that imports another
+// over HTTP and reads it back through the serde, which resolves the import.
+func TestProtobufReferences(t *testing.T) {
+	ctx := context.Background()
+	r := NewMemory()
+	cl := serve(t, r)
+	event := `syntax = "proto3"; package ev; message Event { int64 ts = 1; }`
+	if _, err := cl.RegisterSchema(ctx, "event.proto", sr.Schema{Schema: event, Type: sr.TypeProtobuf}, -1, -1); err != nil {
+		t.Fatal(err)
+	}
+	main := sr.Schema{Type: sr.TypeProtobuf, Schema: `syntax = "proto3"; import "event.proto"; message L { ev.Event event = 1; string id = 2; }`,
+		References: []sr.SchemaReference{{Name: "event.proto", Subject: "event.proto", Version: 1}}}
+	id, err := cl.RegisterSchema(ctx, "l-value", main, -1, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cl.SchemaByID(ctx, id)
+	if err != nil || !reflect.DeepEqual(got.References, main.References) {
+		t.Fatalf("references by id: %+v %v", got, err)
+	}
+	bad := sr.Schema{Type: sr.TypeProtobuf, Schema: main.Schema, References: []sr.SchemaReference{{Name: "x.proto", Subject: "nope", Version: 1}}}
+	_, err = cl.RegisterSchema(ctx, "l-value", bad, -1, -1)
+	checkCode(t, err, 42201)
+
+	f := serde.NewProtobuf(serde.NewSRClient(cl))
+	cols, err := f.InferColumns("l", serde.Props{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := (&types.Schema{Columns: cols}).String(); s != "`EVENT` STRUCT<`TS` BIGINT>, `ID` STRING" {
+		t.Errorf("columns: %s", s)
+	}
+}
+
+// TestExplicitIDs: a schema may be given an id; later ids skip it.
+func TestExplicitIDs(t *testing.T) {
+	r := NewMemory()
+	if id, err := r.RegisterSchemaWithID("a", serde.RegistrySchema{Text: v1}, 2); err != nil || id != 2 {
+		t.Fatalf("explicit id: %d %v", id, err)
+	}
+	if id, err := r.RegisterSchema("b", "", v2); err != nil || id != 1 {
+		t.Fatalf("first free id: %d %v", id, err)
+	}
+	if id, err := r.RegisterSchema("c", "PROTOBUF", `syntax = "proto3"; message M {}`); err != nil || id != 3 {
+		t.Fatalf("id after the explicit one: %d %v", id, err)
 	}
 }

@@ -63,20 +63,22 @@ func errSchemaNotFound() error       { return &Error{40403, "Schema not found"} 
 
 // SubjectSchema is a registered schema version of a subject.
 type SubjectSchema struct {
-	Subject    string `json:"subject"`
-	Version    int    `json:"version"`
-	ID         int    `json:"id"`
-	SchemaType string `json:"schemaType,omitempty"`
-	Schema     string `json:"schema"`
+	Subject    string                  `json:"subject"`
+	Version    int                     `json:"version"`
+	ID         int                     `json:"id"`
+	SchemaType string                  `json:"schemaType,omitempty"`
+	Schema     string                  `json:"schema"`
+	References []serde.SchemaReference `json:"references,omitempty"`
 }
 
 // state is what is persisted.
 type state struct {
-	NextID   int              `json:"nextId"`
-	Schemas  map[int]string   `json:"schemas"`  // id -> text
-	Types    map[int]string   `json:"types"`    // id -> schemaType ("" = AVRO)
-	Subjects map[string][]int `json:"subjects"` // subject -> ids by version-1
-	Global   string           `json:"global"`
+	NextID   int                             `json:"nextId"`
+	Schemas  map[int]string                  `json:"schemas"` // id -> text
+	Types    map[int]string                  `json:"types"`   // id -> schemaType ("" = AVRO)
+	Refs     map[int][]serde.SchemaReference `json:"refs,omitempty"`
+	Subjects map[string][]int                `json:"subjects"` // subject -> ids by version-1
+	Global   string                          `json:"global"`
 	Config   map[string]string
 }
 
@@ -100,7 +102,7 @@ func WithCompatibility(level string) Option {
 // NewMemory returns a registry kept in memory only.
 func NewMemory(opts ...Option) *Registry {
 	r := &Registry{st: state{NextID: 1, Schemas: map[int]string{}, Types: map[int]string{},
-		Subjects: map[string][]int{}, Global: CompatBackward, Config: map[string]string{}},
+		Refs: map[int][]serde.SchemaReference{}, Subjects: map[string][]int{}, Global: CompatBackward, Config: map[string]string{}},
 		canonical: map[string]int{}}
 	for _, o := range opts {
 		o(r)
@@ -134,8 +136,11 @@ func Open(dir string, opts ...Option) (*Registry, error) {
 	if r.st.Config == nil {
 		r.st.Config = map[string]string{}
 	}
+	if r.st.Refs == nil {
+		r.st.Refs = map[int][]serde.SchemaReference{}
+	}
 	for id, text := range r.st.Schemas {
-		r.canonical[canonicalKey(r.st.Types[id], text)] = id
+		r.canonical[canonicalKey(r.st.Types[id], text, r.st.Refs[id])] = id
 	}
 	return r, nil
 }
@@ -168,14 +173,19 @@ func normType(t string) string {
 }
 
 // canonicalKey identifies equal schemas: Avro's parsing canonical form, or
-// the compacted text for other types.
-func canonicalKey(typ, text string) string {
+// the compacted text for other types, with the references.
+func canonicalKey(typ, text string, refs []serde.SchemaReference) string {
+	suffix := ""
+	if len(refs) > 0 {
+		b, _ := json.Marshal(refs)
+		suffix = "\x00" + string(b)
+	}
 	if typ == "" {
 		if s, err := parseAvro(text); err == nil {
-			return "AVRO\x00" + s.String()
+			return "AVRO\x00" + s.String() + suffix
 		}
 	}
-	return typ + "\x00" + strings.TrimSpace(text)
+	return typ + "\x00" + strings.TrimSpace(text) + suffix
 }
 
 func parseAvro(text string) (avro.Schema, error) {
@@ -220,14 +230,14 @@ func (r *Registry) level(subject string) string {
 // "JSON") under a subject; an equal schema already in the subject keeps
 // its version. It returns the global id.
 func (r *Registry) RegisterSchema(subject, schemaType, text string) (int, error) {
-	return r.RegisterSchemaWithID(subject, schemaType, text, 0)
+	return r.RegisterSchemaWithID(subject, serde.RegistrySchema{Type: schemaType, Text: text}, 0)
 }
 
-// RegisterSchemaWithID is RegisterSchema that gives a new schema the id
-// wantID when it is positive and free (as a registry in IMPORT mode does;
-// tests use it to reproduce fixed ids).
-func (r *Registry) RegisterSchemaWithID(subject, schemaType, text string, wantID int) (int, error) {
-	typ := normType(schemaType)
+// RegisterSchemaWithID registers a schema with its references; a new
+// schema gets the id wantID when it is positive and free (as a registry in
+// IMPORT mode does; tests use it to reproduce fixed ids).
+func (r *Registry) RegisterSchemaWithID(subject string, rs serde.RegistrySchema, wantID int) (int, error) {
+	typ, text := normType(rs.Type), rs.Text
 	var parsed avro.Schema
 	if typ == "" {
 		var err error
@@ -235,9 +245,14 @@ func (r *Registry) RegisterSchemaWithID(subject, schemaType, text string, wantID
 			return 0, &Error{42201, "Invalid schema: " + err.Error()}
 		}
 	}
-	key := canonicalKey(typ, text)
+	key := canonicalKey(typ, text, rs.References)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, ref := range rs.References {
+		if ids := r.st.Subjects[ref.Subject]; ref.Version < 1 || ref.Version > len(ids) {
+			return 0, &Error{42201, fmt.Sprintf("Invalid schema: reference %s: version %d of subject %s not found", ref.Name, ref.Version, ref.Subject)}
+		}
+	}
 	id, known := r.canonical[key]
 	versions := r.st.Subjects[subject]
 	if known {
@@ -259,14 +274,22 @@ func (r *Registry) RegisterSchemaWithID(subject, schemaType, text string, wantID
 		}
 	}
 	if !known {
-		id = r.st.NextID
 		if _, used := r.st.Schemas[wantID]; wantID > 0 && !used {
 			id = wantID
+		} else {
+			// Ids given explicitly do not move the counter; it skips them.
+			for r.st.Schemas[r.st.NextID] != "" {
+				r.st.NextID++
+			}
+			id = r.st.NextID
+			r.st.NextID++
 		}
-		r.st.NextID = max(r.st.NextID, id+1)
 		r.st.Schemas[id] = text
 		if typ != "" {
 			r.st.Types[id] = typ
+		}
+		if len(rs.References) > 0 {
+			r.st.Refs[id] = rs.References
 		}
 		r.canonical[key] = id
 	}
@@ -276,19 +299,20 @@ func (r *Registry) RegisterSchemaWithID(subject, schemaType, text string, wantID
 
 // Register implements serde.SchemaRegistry.
 func (r *Registry) Register(_ context.Context, subject string, s serde.RegistrySchema) (int, error) {
-	return r.RegisterSchema(subject, s.Type, s.Text)
+	return r.RegisterSchemaWithID(subject, s, 0)
 }
 
 // SchemaByID implements serde.SchemaRegistry.
 func (r *Registry) SchemaByID(_ context.Context, id int) (serde.RegistrySchema, error) {
-	text, typ, err := r.Schema(id)
-	return serde.RegistrySchema{Type: typeName(typ), Text: text}, err
+	rs, err := r.Schema(id)
+	rs.Type = typeName(rs.Type)
+	return rs, err
 }
 
-// Latest implements serde.SchemaRegistry.
-func (r *Registry) Latest(_ context.Context, subject string) (int, serde.RegistrySchema, error) {
-	ss, err := r.Version(subject, -1)
-	return ss.ID, serde.RegistrySchema{Type: typeName(ss.SchemaType), Text: ss.Schema}, err
+// SchemaByVersion implements serde.SchemaRegistry.
+func (r *Registry) SchemaByVersion(_ context.Context, subject string, version int) (int, serde.RegistrySchema, error) {
+	ss, err := r.Version(subject, version)
+	return ss.ID, serde.RegistrySchema{Type: typeName(ss.SchemaType), Text: ss.Schema, References: ss.References}, err
 }
 
 // typeName is the API's name of a stored type ("" is AVRO).
@@ -299,15 +323,15 @@ func typeName(typ string) string {
 	return typ
 }
 
-// Schema returns the text and type of an id.
-func (r *Registry) Schema(id int) (text, schemaType string, err error) {
+// Schema returns the schema of an id (its Type "" for AVRO, as stored).
+func (r *Registry) Schema(id int) (serde.RegistrySchema, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	text, ok := r.st.Schemas[id]
 	if !ok {
-		return "", "", errSchemaNotFound()
+		return serde.RegistrySchema{}, errSchemaNotFound()
 	}
-	return text, r.st.Types[id], nil
+	return serde.RegistrySchema{Type: r.st.Types[id], Text: text, References: r.st.Refs[id]}, nil
 }
 
 // Subjects lists the subjects, sorted.
@@ -352,13 +376,14 @@ func (r *Registry) Version(subject string, version int) (SubjectSchema, error) {
 		return SubjectSchema{}, errVersionNotFound(version)
 	}
 	id := ids[version-1]
-	return SubjectSchema{Subject: subject, Version: version, ID: id, SchemaType: r.st.Types[id], Schema: r.st.Schemas[id]}, nil
+	return SubjectSchema{Subject: subject, Version: version, ID: id, SchemaType: r.st.Types[id], Schema: r.st.Schemas[id],
+		References: r.st.Refs[id]}, nil
 }
 
 // Lookup finds a schema in a subject.
-func (r *Registry) Lookup(subject, schemaType, text string) (SubjectSchema, error) {
-	typ := normType(schemaType)
-	key := canonicalKey(typ, text)
+func (r *Registry) Lookup(subject string, rs serde.RegistrySchema) (SubjectSchema, error) {
+	typ := normType(rs.Type)
+	key := canonicalKey(typ, rs.Text, rs.References)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ids, ok := r.st.Subjects[subject]
@@ -369,7 +394,8 @@ func (r *Registry) Lookup(subject, schemaType, text string) (SubjectSchema, erro
 	if known {
 		for i, v := range ids {
 			if v == id {
-				return SubjectSchema{Subject: subject, Version: i + 1, ID: id, SchemaType: typ, Schema: r.st.Schemas[id]}, nil
+				return SubjectSchema{Subject: subject, Version: i + 1, ID: id, SchemaType: typ, Schema: r.st.Schemas[id],
+					References: r.st.Refs[id]}, nil
 			}
 		}
 	}
