@@ -67,13 +67,7 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: pcfg}, rt,
 		engine.WithLogger(quietLog), engine.WithSchemaRegistry(reg))
 	defer eng.Close()
-	for _, t := range c.Topics {
-		n := t.Partitions
-		if n == 0 {
-			n = defaultPartitions
-		}
-		_ = rt.CreateTopic(ctx, t.Name, n, 1)
-	}
+	createCaseTopics(ctx, rt, c)
 	inline, err := registerInlineSchemas(ctx, reg, c.Topics)
 	if err != nil {
 		return nil, err
@@ -145,13 +139,46 @@ func messageOf(err error) string {
 	return err.Error()
 }
 
+// createCaseTopics creates the case's topics before any statement runs:
+// with their partitions, else the PARTITIONS a CREATE STREAM/TABLE of the
+// case gives the topic, else the default.
+func createCaseTopics(ctx context.Context, rt *engine.MemoryRuntime, c *Case) {
+	declared := map[string]int{}
+	for _, stmt := range c.Statements {
+		for topic, n := range sourceTopics(stmt) {
+			if _, ok := declared[topic]; !ok {
+				declared[topic] = n
+			}
+		}
+	}
+	for _, t := range c.Topics {
+		n, ok := t.Partitions, t.Partitions > 0
+		if !ok {
+			n, ok = declared[t.Name]
+		}
+		if !ok {
+			n = defaultPartitions
+		}
+		_ = rt.CreateTopic(ctx, t.Name, n, 1)
+	}
+}
+
 // precreateTopics creates the topics CREATE STREAM/TABLE statements name,
 // as the QTT driver does before running them.
 func precreateTopics(ctx context.Context, rt *engine.MemoryRuntime, stmt string) {
+	for topic, n := range sourceTopics(stmt) {
+		_ = rt.CreateTopic(ctx, topic, n, 1)
+	}
+}
+
+// sourceTopics maps the topics that the CREATE STREAM/TABLE statements of
+// a text name to their partitions (PARTITIONS, or the default).
+func sourceTopics(stmt string) map[string]int {
 	parsed, err := parser.Parse(stmt)
 	if err != nil {
-		return
+		return nil
 	}
+	out := map[string]int{}
 	for _, s := range parsed {
 		cs, ok := s.(*ast.CreateSource)
 		if !ok {
@@ -167,8 +194,9 @@ func precreateTopics(ctx context.Context, rt *engine.MemoryRuntime, stmt string)
 				n = v
 			}
 		}
-		_ = rt.CreateTopic(ctx, topic.Value.Text, n, 1)
+		out[topic.Value.Text] = n
 	}
+	return out
 }
 
 // topicLog is every record of the case in production order.

@@ -42,13 +42,7 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 	defer eng.Close()
 	srv := httptest.NewServer(rest.NewHandler(eng))
 	defer srv.Close()
-	for _, t := range c.Topics {
-		n := t.Partitions
-		if n == 0 {
-			n = defaultPartitions
-		}
-		_ = rt.CreateTopic(ctx, t.Name, n, 1)
-	}
+	createCaseTopics(ctx, rt, c)
 	inline, err := registerInlineSchemas(ctx, reg, c.Topics)
 	if err != nil {
 		return nil, err

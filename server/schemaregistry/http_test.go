@@ -234,4 +234,8 @@ func TestExplicitIDs(t *testing.T) {
 	if id, err := r.RegisterSchema("c", "PROTOBUF", `syntax = "proto3"; message M {}`); err != nil || id != 3 {
 		t.Fatalf("id after the explicit one: %d %v", id, err)
 	}
+	// An equal schema asked for under a free id gets that id.
+	if id, err := r.RegisterSchemaWithID("d", serde.RegistrySchema{Text: v1}, 7); err != nil || id != 7 {
+		t.Fatalf("equal schema with explicit id: %d %v", id, err)
+	}
 }

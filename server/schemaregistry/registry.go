@@ -233,9 +233,10 @@ func (r *Registry) RegisterSchema(subject, schemaType, text string) (int, error)
 	return r.RegisterSchemaWithID(subject, serde.RegistrySchema{Type: schemaType, Text: text}, 0)
 }
 
-// RegisterSchemaWithID registers a schema with its references; a new
-// schema gets the id wantID when it is positive and free (as a registry in
-// IMPORT mode does; tests use it to reproduce fixed ids).
+// RegisterSchemaWithID registers a schema with its references. A positive
+// wantID that is free becomes the schema's id even when an equal schema
+// has another (as a registry in IMPORT mode does; tests use it to
+// reproduce fixed ids).
 func (r *Registry) RegisterSchemaWithID(subject string, rs serde.RegistrySchema, wantID int) (int, error) {
 	typ, text := normType(rs.Type), rs.Text
 	var parsed avro.Schema
@@ -254,6 +255,9 @@ func (r *Registry) RegisterSchemaWithID(subject string, rs serde.RegistrySchema,
 		}
 	}
 	id, known := r.canonical[key]
+	if _, used := r.st.Schemas[wantID]; wantID > 0 && !used {
+		known = false
+	}
 	versions := r.st.Subjects[subject]
 	if known {
 		for _, v := range versions {
