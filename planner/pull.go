@@ -94,6 +94,11 @@ func (p *Planner) PullQuery(q *ast.Query, opts PullOptions) (*QueryPlan, PullSca
 	if scan == PullTableScan && !opts.TableScan {
 		return nil, PullTableScan, plain("Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true")
 	}
+	if scan == PullKeyLookup {
+		if qp.PullKeys, err = wa.keyTuples(&binder{fns: p.fns, cat: p.cat}, src); err != nil {
+			return nil, PullTableScan, err
+		}
+	}
 	return qp, scan, nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/types"
 )
 
@@ -135,6 +136,47 @@ func (wa *whereAnalysis) planScan(src *catalog.Source, opts PullOptions) (PullSc
 		return PullRangeScan, nil
 	}
 	return PullTableScan, nil
+}
+
+// keyTuples binds the key each disjunct of a key lookup fixes (planScan
+// has checked that every disjunct equates every key column with a
+// constant): the first equality per key column, cast to its type.
+func (wa *whereAnalysis) keyTuples(b *binder, src *catalog.Source) ([][]expr.Expr, error) {
+	keys := src.Schema.Key()
+	sc := &scope{schema: &types.Schema{}, clause: "WHERE"}
+	out := make([][]expr.Expr, 0, len(wa.disjuncts))
+	for _, d := range wa.disjuncts {
+		tuple := make([]expr.Expr, len(keys))
+		var err error
+		walkConjuncts(d, func(c ast.Expr) {
+			bin, ok := c.(*ast.Binary)
+			if !ok || err != nil || bin.Op != ast.OpEq {
+				return
+			}
+			col, other := columnSide(bin)
+			if col == nil {
+				return
+			}
+			idx := keyIndex(keys, col.Name)
+			if idx < 0 || tuple[idx] != nil {
+				return
+			}
+			var e expr.Expr
+			if e, err = b.bind(other, sc); err == nil {
+				tuple[idx] = castTo(e, keys[idx].Type)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range tuple {
+			if e == nil {
+				return nil, fmt.Errorf("pull query: no value for key column %s", keys[i].Name)
+			}
+		}
+		out = append(out, tuple)
+	}
+	return out, nil
 }
 
 // checkKeyValue rejects NULL keys and literals that cannot become the key

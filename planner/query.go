@@ -27,6 +27,11 @@ type QueryPlan struct {
 	Table bool
 	// Window describes a windowed result's key.
 	Window *catalog.WindowInfo
+	// PullKeys are the keys a key-lookup pull query reads: one tuple of
+	// constant expressions per WHERE disjunct, each of its key column's
+	// type, in key column order. The query's filter still applies to the
+	// rows found.
+	PullKeys [][]expr.Expr
 }
 
 // PersistentPlan is a planned CSAS, CTAS or INSERT INTO.

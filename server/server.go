@@ -76,7 +76,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if v, err := strconv.ParseBool(cfg.Get("ksql.persistence.wrap.single.values", "")); err == nil {
 		wrap = &v
 	}
-	engineOpts := []engine.Option{engine.WithLogger(log)}
+	engineOpts := []engine.Option{engine.WithLogger(log), engine.WithViewDir(filepath.Join(stateDir, "views"))}
 	srOpt, err := s.startSchemaRegistry(stateDir)
 	if err != nil {
 		_ = rt.Close()

@@ -49,6 +49,11 @@ type Engine struct {
 	push     map[string]*pushQuery
 	pushSeq  int64
 	commands CommandLog
+
+	viewDir string     // "" keeps pull-query views in memory
+	viewMu  sync.Mutex // guards views; taken after mu if both are
+
+	views map[string]*tableView // by table name
 }
 
 // Query is a persistent query.
@@ -77,6 +82,10 @@ type Option func(*Engine)
 // to a command log before it runs them.
 func WithCommandLog(l CommandLog) Option { return func(e *Engine) { e.commands = l } }
 
+// WithViewDir keeps the tables' pull-query views in Pebble under dir
+// (rebuilt from the tables' topics at start) instead of in memory.
+func WithViewDir(dir string) Option { return func(e *Engine) { e.viewDir = dir } }
+
 // WithLogger sets the logger (and the processing log).
 func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
 
@@ -91,7 +100,7 @@ func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 	e := &Engine{
 		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
 		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
-		push: map[string]*pushQuery{},
+		push: map[string]*pushQuery{}, views: map[string]*tableView{},
 	}
 	e.tsParse = e.fns.TimestampParser
 	for _, o := range opts {
@@ -137,6 +146,12 @@ func (e *Engine) Close() error {
 	for _, p := range pushes {
 		p.Close()
 	}
+	e.viewMu.Lock()
+	for name, v := range e.views {
+		v.close()
+		delete(e.views, name)
+	}
+	e.viewMu.Unlock()
 	return e.rt.Close()
 }
 

@@ -31,6 +31,9 @@ type KafkaRuntime struct {
 	// topics to metadata asynchronously, and a statement right after the
 	// one that created a topic must see it.
 	created map[string]TopicInfo
+	// deleted remembers the topics this runtime deleted, for the same
+	// reason: until the brokers' metadata drops them they are gone here.
+	deleted map[string]bool
 	// exactlyOnce is the default processing guarantee of persistent
 	// queries (WithProcessingGuarantee).
 	exactlyOnce bool
@@ -75,7 +78,7 @@ func NewKafkaRuntime(brokers []string, stateDir string, log *slog.Logger, opts .
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Kafka %v: %w", brokers, err)
 	}
-	k := &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, created: map[string]TopicInfo{}, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}
+	k := &KafkaRuntime{brokers: brokers, stateDir: stateDir, log: log, created: map[string]TopicInfo{}, deleted: map[string]bool{}, client: cl, admin: kadm.NewClient(cl), queries: map[string]*kafkaQuery{}}
 	for _, o := range opts {
 		if err := o(k); err != nil {
 			cl.Close()
@@ -122,6 +125,13 @@ func (k *KafkaRuntime) Topics(ctx context.Context) (map[string]TopicInfo, error)
 		}
 		out[name] = info
 	}
+	for name := range k.deleted {
+		if _, ok := out[name]; !ok {
+			delete(k.deleted, name) // the brokers forgot it now
+			continue
+		}
+		delete(out, name)
+	}
 	k.mu.Unlock()
 	return out, nil
 }
@@ -138,6 +148,7 @@ func (k *KafkaRuntime) CreateTopic(ctx context.Context, name string, partitions,
 	}
 	k.mu.Lock()
 	k.created[name] = TopicInfo{Name: name, Partitions: partitions, Replicas: replicas}
+	delete(k.deleted, name)
 	k.mu.Unlock()
 	return nil
 }
@@ -145,6 +156,7 @@ func (k *KafkaRuntime) CreateTopic(ctx context.Context, name string, partitions,
 func (k *KafkaRuntime) DeleteTopic(ctx context.Context, name string) error {
 	k.mu.Lock()
 	delete(k.created, name)
+	k.deleted[name] = true
 	k.mu.Unlock()
 	resp, err := k.admin.DeleteTopics(ctx, name)
 	if err != nil {
@@ -216,53 +228,31 @@ func (k *KafkaRuntime) Scan(ctx context.Context, topics []string, fromBeginning 
 	})
 }
 
-// ReadAll reads a topic from its start to the end offsets listed when the
-// call starts.
-func (k *KafkaRuntime) ReadAll(ctx context.Context, topic string) ([]*ops.Raw, error) {
-	ends, err := k.admin.ListEndOffsets(ctx, topic)
+// EndOffsets implements Runtime. Under exactly-once the offsets are the
+// last stable ones, as a read-committed consumer sees the topic.
+func (k *KafkaRuntime) EndOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
+	list := k.admin.ListEndOffsets
+	if k.exactlyOnce {
+		list = k.admin.ListCommittedOffsets
+	}
+	ends, err := list(ctx, topic)
 	if err != nil {
 		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, err)
 	}
-	want := map[int32]int64{}
+	out := map[int32]int64{}
+	var first error
 	ends.Each(func(o kadm.ListedOffset) {
-		if o.Err == nil && o.Offset > 0 {
-			want[o.Partition] = o.Offset
+		if o.Err != nil && first == nil {
+			first = o.Err
 		}
+		out[o.Partition] = o.Offset
 	})
-	if len(want) == 0 {
-		return nil, nil
-	}
-	parts := map[int32]kgo.Offset{}
-	for p := range want {
-		parts[p] = kgo.NewOffset().AtStart()
-	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(k.brokers...), kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: parts}))
-	if err != nil {
-		return nil, err
-	}
-	defer cl.Close()
-	var out []*ops.Raw
-	for len(want) > 0 {
-		fetches := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if errs := fetches.Errors(); len(errs) > 0 {
-			return nil, fmt.Errorf("reading %s: %w", topic, errs[0].Err)
-		}
-		fetches.EachRecord(func(r *kgo.Record) {
-			if end, ok := want[r.Partition]; ok && r.Offset < end {
-				out = append(out, kafkaio.FromKafka(r))
-				if r.Offset+1 >= end {
-					delete(want, r.Partition)
-				}
-			}
-		})
+	if first != nil {
+		return nil, fmt.Errorf("listing end offsets of %s: %w", topic, first)
 	}
 	return out, nil
 }
 
-// Close stops all queries and the admin client.
 func (k *KafkaRuntime) Close() error {
 	k.mu.Lock()
 	ids := make([]string, 0, len(k.queries))

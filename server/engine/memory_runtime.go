@@ -161,9 +161,14 @@ func (m *MemoryRuntime) Scan(ctx context.Context, topics []string, fromBeginning
 	}
 }
 
-// ReadAll returns the topic's records.
-func (m *MemoryRuntime) ReadAll(_ context.Context, topic string) ([]*ops.Raw, error) {
-	return m.Records(topic), nil
+// EndOffsets implements Runtime: offsets are positions in the one log of
+// all topics.
+func (m *MemoryRuntime) EndOffsets(_ context.Context, topic string) (map[int32]int64, error) {
+	out := map[int32]int64{}
+	for _, r := range m.Records(topic) {
+		out[r.Partition] = r.Offset + 1
+	}
+	return out, nil
 }
 
 // Close does nothing: there is nothing to stop.

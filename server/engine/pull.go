@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/planner/catalog"
+	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/rest"
 )
@@ -57,34 +59,32 @@ func (e *Engine) pullOptions(req map[string]string) planner.PullOptions {
 	return opts
 }
 
-// runPull answers a pull query: it materializes the table from its topic
-// (the latest record per key, windowed keys included) and passes each
-// live row through the query's filter and projection once, in the order
-// of the serialized keys, as a state store iterates them (LIMIT keeps the
-// first rows of that order).
-func (e *Engine) runPull(ctx context.Context, topic string, topo *ops.Topology) error {
-	raws, err := e.rt.ReadAll(ctx, topic)
+// runPull answers a pull query from the table's view: once the view has
+// read the topic up to its current end, the rows of the query's keys (or
+// all rows, in key order, for range and table scans) pass through the
+// query's filter and projection once (LIMIT keeps the first rows).
+func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner.QueryPlan, topo *ops.Topology) error {
+	v, err := e.view(src)
 	if err != nil {
 		return err
 	}
-	latest := map[string]*ops.Raw{}
-	for _, r := range raws {
-		latest[storeKey(r)] = r
+	ends, err := e.rt.EndOffsets(ctx, src.Topic)
+	if err != nil {
+		return err
 	}
-	live := make([]*ops.Raw, 0, len(latest))
-	for _, r := range latest {
-		if r.Value != nil {
-			live = append(live, r)
-		}
+	if err := v.sync(ctx, ends); err != nil {
+		return err
 	}
-	sort.Slice(live, func(i, j int) bool {
-		a, b := live[i], live[j]
-		if c := bytes.Compare(a.Key, b.Key); c != 0 {
-			return c < 0
-		}
-		return windowStart(a) < windowStart(b)
-	})
-	for _, r := range live {
+	var rows []*ops.Raw
+	if plan.PullKeys != nil {
+		rows, err = e.lookupKeys(v, plan.PullKeys)
+	} else {
+		rows, err = v.scan()
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
 		if err := topo.Process(ctx, r); err != nil {
 			if errors.Is(err, ops.ErrLimitReached) {
 				return nil
@@ -95,19 +95,68 @@ func (e *Engine) runPull(ctx context.Context, topic string, topo *ops.Topology) 
 	return nil
 }
 
-// storeKey identifies a table row: its key bytes and, for windowed keys
-// kept beside the bytes, the window.
-func storeKey(r *ops.Raw) string {
-	k := string(r.Key)
-	if r.Window != nil {
-		k += "\x00" + strconv.FormatInt(r.Window.Start, 10) + "\x00" + strconv.FormatInt(r.Window.End, 10)
+// lookupKeys reads the rows of the key tuples of a key-lookup pull query,
+// each once, in key order (the order a scan would find them in).
+func (e *Engine) lookupKeys(v *tableView, tuples [][]expr.Expr) ([]*ops.Raw, error) {
+	if v.keySer == nil {
+		return nil, nil
 	}
-	return k
+	var out []*ops.Raw
+	seen := map[string]bool{}
+	for _, tuple := range tuples {
+		evs, err := eval.CompileAll(tuple)
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]any, len(evs))
+		for i, ev := range evs {
+			if vals[i], err = ev(nil); err != nil {
+				return nil, err
+			}
+		}
+		if slices.Contains(vals, nil) {
+			continue
+		}
+		key, err := v.keySer.Serialize(v.topic, vals)
+		if err != nil || key == nil || seen[string(key)] {
+			continue // a key its format cannot hold matches nothing
+		}
+		seen[string(key)] = true
+		rows, err := v.lookup(key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	slices.SortStableFunc(out, func(a, b *ops.Raw) int { return bytes.Compare(a.Key, b.Key) })
+	return out, nil
 }
 
-func windowStart(r *ops.Raw) int64 {
-	if r.Window == nil {
-		return 0
+// view returns the pull-query view of a table, opening it on first use.
+func (e *Engine) view(src *catalog.Source) (*tableView, error) {
+	e.viewMu.Lock()
+	defer e.viewMu.Unlock()
+	if v, ok := e.views[src.Name]; ok {
+		if v.topic == src.Topic {
+			return v, nil
+		}
+		v.close()
+		delete(e.views, src.Name)
 	}
-	return r.Window.Start
+	v, err := openTableView(e.rt, e.formats, src, e.viewDir)
+	if err != nil {
+		return nil, err
+	}
+	e.views[src.Name] = v
+	return v, nil
+}
+
+// dropView closes a dropped table's view.
+func (e *Engine) dropView(name string) {
+	e.viewMu.Lock()
+	defer e.viewMu.Unlock()
+	if v, ok := e.views[name]; ok {
+		v.close()
+		delete(e.views, name)
+	}
 }

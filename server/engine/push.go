@@ -167,6 +167,26 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		close(p.done)
 		return p, nil
 	}
+	env := ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
+		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Aggregates: e.fns.Aggregates(), AggregateConfig: aggCfg}
+	if plan.Pull {
+		// A pull query filters and projects the view's rows: no state.
+		topo, err := ops.Build(plan.Root, env)
+		if err != nil {
+			delete(e.push, p.id)
+			p.cancel()
+			return nil, err
+		}
+		p.pull = true
+		go func() {
+			defer close(p.done)
+			defer close(p.rows)
+			if err := e.runPull(ctx, src, plan, topo); err != nil && ctx.Err() == nil {
+				p.setErr(err)
+			}
+		}()
+		return p, nil
+	}
 	// A push query keeps its state in memory and routes its repartitions
 	// back into itself: it runs in one task and ends with its client.
 	task, err := state.OpenTask(p.id, state.WithFS(vfs.NewMem()))
@@ -176,11 +196,10 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		return nil, err
 	}
 	loop := &loopback{}
-	topo, err := ops.Build(plan.Root, ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
-		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Emitter: loop, Aggregates: e.fns.Aggregates(),
-		AggregateConfig: aggCfg,
-		Stores:          func(name string) (ops.Store, error) { return task.Store(name) },
-		InternalTopic:   func(suffix string) string { return p.id + "-" + suffix }})
+	env.Emitter = loop
+	env.Stores = func(name string) (ops.Store, error) { return task.Store(name) }
+	env.InternalTopic = func(suffix string) string { return p.id + "-" + suffix }
+	topo, err := ops.Build(plan.Root, env)
 	if err != nil {
 		task.Close()
 		delete(e.push, p.id)
@@ -190,17 +209,6 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	loop.topo = topo
 	end := p.onEnd
 	p.onEnd = func() { task.Close(); end() }
-	if plan.Pull {
-		p.pull = true
-		go func() {
-			defer close(p.done)
-			defer close(p.rows)
-			if err := e.runPull(ctx, src.Topic, topo); err != nil && ctx.Err() == nil {
-				p.setErr(err)
-			}
-		}()
-		return p, nil
-	}
 	go func() {
 		defer close(p.done)
 		defer close(p.rows)

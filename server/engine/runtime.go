@@ -29,9 +29,10 @@ type Runtime interface {
 	// Scan reads topics for a push query or PRINT, calling handle for each
 	// record, until ctx ends or handle returns ops.ErrLimitReached.
 	Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error
-	// ReadAll returns every record of a topic up to its current end, in
-	// partition order (pull queries materialize a table from it).
-	ReadAll(ctx context.Context, topic string) ([]*ops.Raw, error)
+	// EndOffsets returns the offset after the last record of each
+	// partition of a topic (after the last stable one under
+	// exactly-once).
+	EndOffsets(ctx context.Context, topic string) (map[int32]int64, error)
 	// Close stops everything.
 	Close() error
 }

@@ -43,6 +43,10 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 }
 
 // streamClassic writes the classic /query format.
+// pullWriteSize is how much of a pull query's answer is gathered before
+// it is written.
+const pullWriteSize = 64 << 10
+
 func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *http.Request, qs QueryStream) {
 	w.Header().Set("Content-Type", classicContentType(r))
 	w.Header().Set("Cache-Control", "no-cache")
@@ -59,11 +63,19 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 		if !pull {
 			buf = append(buf, ",\n"...)
 		}
-		if f.write(w, buf) != nil {
-			return
-		}
 	} else if f.rc.Flush() != nil { // send the headers now
 		return
+	}
+	// A pull query's answer is short and complete: it goes out in one
+	// write (or a few for large ones) rather than one flushed line per
+	// row, as a push query's rows must.
+	var pending []byte
+	if !text {
+		if pull {
+			pending = append(pending, buf...)
+		} else if f.write(w, buf) != nil {
+			return
+		}
 	}
 
 	rows := pump(ctx, qs)
@@ -75,6 +87,12 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			if len(pending) > 0 {
+				if f.write(w, pending) != nil {
+					return
+				}
+				pending, active = pending[:0], true
+			}
 			if !active && f.write(w, []byte{'\n'}) != nil {
 				return
 			}
@@ -120,7 +138,16 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 					buf = append(buf, "]\n"...)
 				}
 			}
-			if len(buf) > 0 && f.write(w, buf) != nil {
+			if pull {
+				pending = append(pending, buf...)
+				if !done && len(pending) < pullWriteSize {
+					continue
+				}
+				if f.write(w, pending) != nil {
+					return
+				}
+				pending = pending[:0]
+			} else if len(buf) > 0 && f.write(w, buf) != nil {
 				return
 			}
 			if done {

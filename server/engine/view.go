@@ -1,0 +1,298 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/vfs"
+
+	"github.com/eddysql/eddy/executor/ops"
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/executor/state"
+	"github.com/eddysql/eddy/planner/catalog"
+)
+
+// tableView is the materialized state that pull queries read: the latest
+// record of each key of a table's topic, kept in a Pebble store and
+// updated by a consumer that tails the topic for as long as the view
+// lives. Keys are stored in the canonical form of the table's key format
+// (so that a lookup can serialize the key it wants), followed by the
+// window bounds for windowed tables; iteration is in key order.
+//
+// A pull query first waits until the view has read the topic up to the
+// end offsets of the moment it started (read-your-writes for a client
+// that produced before asking); a view whose consumer has been idle for
+// viewIdleGrace counts as caught up, since transaction markers never
+// reach it as records.
+type tableView struct {
+	topic    string
+	keySer   serde.Serializer   // nil for keyless tables
+	keyDe    serde.Deserializer // nil for keyless tables
+	windowed bool
+	session  bool
+	size     int64
+
+	mu      sync.Mutex
+	changed *sync.Cond
+	task    *state.Task
+	store   ops.Store
+	next    map[int32]int64 // next offset to read per partition
+	applied time.Time       // when a record was last applied
+	pending int             // records since the last commit
+	err     error           // why the consumer stopped, if it did
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+const (
+	viewIdleGrace   = 100 * time.Millisecond
+	viewCommitEvery = 4096
+	viewStore       = "rows"
+)
+
+// openTableView starts a view of src under dir ("" keeps it in memory).
+func openTableView(rt Runtime, formats *serde.Registry, src *catalog.Source, dir string) (*tableView, error) {
+	// A new view counts as busy until the idle grace has passed: its
+	// consumer may not have fetched anything yet.
+	v := &tableView{topic: src.Topic, next: map[int32]int64{}, applied: time.Now(), done: make(chan struct{})}
+	v.changed = sync.NewCond(&v.mu)
+	if src.Window != nil {
+		v.windowed, v.session, v.size = true, src.Window.Type == "SESSION", src.Window.Size
+	}
+	if keys := src.Schema.Key(); len(keys) > 0 {
+		f, err := formats.Get(src.KeyFormat.Name)
+		if err != nil {
+			return nil, err
+		}
+		props := ops.SerdeProps(src.KeyFormat, true)
+		if v.keySer, err = f.Serializer(keys, props); err != nil {
+			return nil, err
+		}
+		if v.keyDe, err = f.Deserializer(keys, props); err != nil {
+			return nil, err
+		}
+	}
+	opts := []state.Option{state.WithFS(vfs.NewMem())}
+	path := "view"
+	if dir != "" {
+		// A view is rebuilt from its topic: what an earlier run left is
+		// of no use without the offsets it was read to.
+		path, opts = filepath.Join(dir, src.Name), nil
+		if err := os.RemoveAll(path); err != nil {
+			return nil, fmt.Errorf("clearing the view of %s: %w", src.Name, err)
+		}
+	}
+	task, err := state.OpenTask(path, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("opening the view of %s: %w", src.Name, err)
+	}
+	if v.store, err = task.Store(viewStore); err != nil {
+		_ = task.Close()
+		return nil, err
+	}
+	v.task = task
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	go func() {
+		defer close(v.done)
+		err := rt.Scan(ctx, []string{src.Topic}, true, v.apply)
+		v.mu.Lock()
+		if err == nil && ctx.Err() == nil {
+			err = errors.New("the topic reader stopped")
+		}
+		if err != nil && ctx.Err() == nil {
+			v.err = fmt.Errorf("reading %s: %w", src.Topic, err)
+		}
+		v.changed.Broadcast()
+		v.mu.Unlock()
+	}()
+	return v, nil
+}
+
+// close stops the consumer and closes the store.
+func (v *tableView) close() {
+	v.cancel()
+	<-v.done
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	_ = v.task.Close()
+	v.err = errors.New("view closed")
+}
+
+// storeKey is a record's key in the store: the canonical key bytes, then
+// the window bounds as written.
+func (v *tableView) storeKey(raw []byte) []byte {
+	key, win := raw, []byte(nil)
+	if v.windowed {
+		k, _, err := ops.SplitWindow(raw, v.session, v.size)
+		if err != nil {
+			return raw
+		}
+		key, win = k, raw[len(k):]
+	}
+	if v.keyDe != nil {
+		if row, err := v.keyDe.Deserialize(v.topic, key); err == nil && row != nil {
+			if canon, err := v.keySer.Serialize(v.topic, row); err == nil && canon != nil {
+				key = canon
+			}
+		}
+	}
+	return append(append([]byte(nil), key...), win...)
+}
+
+// apply stores one record of the topic.
+func (v *tableView) apply(_ context.Context, r *ops.Raw) error {
+	k := v.storeKey(r.Key)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var err error
+	if r.Value == nil {
+		err = v.store.Delete(k)
+	} else {
+		err = v.store.Put(k, encodeViewRow(r))
+	}
+	if err != nil {
+		return err
+	}
+	v.next[r.Partition] = r.Offset + 1
+	v.applied = time.Now()
+	if v.pending++; v.pending >= viewCommitEvery {
+		if err := v.task.Commit(state.Checkpoint{}); err != nil {
+			return err
+		}
+		v.pending = 0
+	}
+	v.changed.Broadcast()
+	return nil
+}
+
+// sync waits until the view has read up to ends (or its consumer has been
+// idle for viewIdleGrace), the view failed, or ctx ended.
+func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
+	stop := context.AfterFunc(ctx, func() {
+		v.mu.Lock()
+		v.changed.Broadcast()
+		v.mu.Unlock()
+	})
+	defer stop()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for {
+		if v.err != nil {
+			return v.err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if v.caughtUp(ends) {
+			return nil
+		}
+		idle := time.Since(v.applied)
+		if idle >= viewIdleGrace {
+			return nil
+		}
+		// Wake up when the consumer may have become idle.
+		if timer == nil {
+			timer = time.AfterFunc(viewIdleGrace-idle, func() {
+				v.mu.Lock()
+				v.changed.Broadcast()
+				v.mu.Unlock()
+			})
+		} else {
+			timer.Reset(viewIdleGrace - idle)
+		}
+		v.changed.Wait()
+	}
+}
+
+func (v *tableView) caughtUp(ends map[int32]int64) bool {
+	for p, end := range ends {
+		if end > 0 && v.next[p] < end {
+			return false
+		}
+	}
+	return true
+}
+
+// lookup returns the rows of a key (all its windows for windowed tables).
+func (v *tableView) lookup(key []byte) ([]*ops.Raw, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.windowed {
+		b, ok, err := v.store.Get(key)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return []*ops.Raw{decodeViewRow(v.topic, key, b)}, nil
+	}
+	winLen := 8
+	if v.session {
+		winLen = 16
+	}
+	var out []*ops.Raw
+	err := v.store.Range(key, state.PrefixEnd(key), func(k, b []byte) bool {
+		if len(k) == len(key)+winLen {
+			out = append(out, decodeViewRow(v.topic, k, b))
+		}
+		return true
+	})
+	return out, err
+}
+
+// scan returns every row in key order.
+func (v *tableView) scan() ([]*ops.Raw, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var out []*ops.Raw
+	err := v.store.Range(nil, nil, func(k, b []byte) bool {
+		out = append(out, decodeViewRow(v.topic, k, b))
+		return true
+	})
+	return out, err
+}
+
+// encodeViewRow keeps what a pull query can select of a record besides its
+// key: the timestamp, the headers and the value.
+func encodeViewRow(r *ops.Raw) []byte {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 16+len(r.Value)), uint64(r.Timestamp))
+	b = binary.AppendUvarint(b, uint64(len(r.Headers)))
+	for _, h := range r.Headers {
+		b = binary.AppendUvarint(b, uint64(len(h.Key)))
+		b = append(b, h.Key...)
+		b = binary.AppendUvarint(b, uint64(len(h.Value)))
+		b = append(b, h.Value...)
+	}
+	return append(b, r.Value...)
+}
+
+func decodeViewRow(topic string, key, b []byte) *ops.Raw {
+	r := &ops.Raw{Topic: topic, Key: append([]byte(nil), key...), Timestamp: int64(binary.BigEndian.Uint64(b))}
+	b = b[8:]
+	n, m := binary.Uvarint(b)
+	b = b[m:]
+	next := func() []byte {
+		l, m := binary.Uvarint(b)
+		out := append([]byte(nil), b[m:m+int(l)]...)
+		b = b[m+int(l):]
+		return out
+	}
+	for i := uint64(0); i < n; i++ {
+		k := next()
+		r.Headers = append(r.Headers, ops.Header{Key: string(k), Value: next()})
+	}
+	r.Value = append([]byte{}, b...)
+	return r
+}
