@@ -67,6 +67,9 @@ func runEngineCase(ctx context.Context, c *Case) (*Outcome, error) {
 	eng := engine.New(engine.Config{ServiceID: "test_", Properties: props, Planner: pcfg}, rt,
 		engine.WithLogger(quietLog), engine.WithSchemaRegistry(reg))
 	defer eng.Close()
+	if err := registerTestFunctions(eng.Functions()); err != nil {
+		return nil, err
+	}
 	createCaseTopics(ctx, rt, c)
 	inline, err := registerInlineSchemas(ctx, reg, c.Topics)
 	if err != nil {

@@ -40,6 +40,9 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 		DefaultValueFormat: props["ksql.persistence.default.format.value"],
 	}}, rt, engine.WithLogger(quietLog), engine.WithSchemaRegistry(reg))
 	defer eng.Close()
+	if err := registerTestFunctions(eng.Functions()); err != nil {
+		return nil, err
+	}
 	srv := httptest.NewServer(rest.NewHandler(eng))
 	defer srv.Close()
 	createCaseTopics(ctx, rt, c)

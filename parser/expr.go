@@ -2,6 +2,7 @@ package parser
 
 import (
 	"github.com/antlr4-go/antlr/v4"
+	"strings"
 
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/parser/internal/gen"
@@ -167,7 +168,7 @@ func (b *builder) primary(ctx gen.IPrimaryExpressionContext) ast.Expr {
 
 func (b *builder) functionArg(c *gen.FunctionArgumentContext) ast.Expr {
 	if u := c.TimeUnit(); u != nil {
-		return &ast.TimeUnit{Base: base(u), Unit: normalizeUnit(u.GetText()) + "S"}
+		return &ast.TimeUnit{Base: base(u), Unit: normalizeUnit(u.GetText()) + "S", Text: strings.ToUpper(u.GetText())}
 	}
 	return b.expr(c.Expression())
 }

@@ -356,11 +356,14 @@ func (p *Planner) bindAggregateCall(b *binder, fc *ast.FuncCall, sc *scope, clau
 	name := strings.ToUpper(fc.Name)
 	call := physical.AggregateCall{Name: name}
 	var argTypes []*types.Type
+	// Literals after the first argument are the call's constant (init)
+	// arguments, unless the function takes them as per-row columns.
+	ncols, colsErr := p.fns.ColumnArgs(name, len(fc.Args))
 	for i, a := range fc.Args {
 		if p.hasAggregate(a) {
 			return call, "", errorf(a.Position(), "Aggregate functions can not be nested: %s(%s)", name, exprText(a))
 		}
-		if lit, ok := a.(*ast.Literal); ok && i > 0 {
+		if lit, ok := a.(*ast.Literal); ok && i > 0 && (colsErr != nil || i >= ncols) {
 			v, err := bindLiteral(lit)
 			if err != nil {
 				return call, "", err
@@ -380,8 +383,8 @@ func (p *Planner) bindAggregateCall(b *binder, fc *ast.FuncCall, sc *scope, clau
 		call.Args = append(call.Args, e)
 		argTypes = append(argTypes, e.Type())
 	}
-	if n, err := p.fns.ColumnArgs(name, len(fc.Args)); err == nil && len(call.Args) > n {
-		return call, "", errorf(fc.Args[n].Position(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", n+1, name, exprText(fc.Args[n]))
+	if colsErr == nil && len(call.Args) > ncols {
+		return call, "", errorf(fc.Args[ncols].Position(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", ncols+1, name, exprText(fc.Args[ncols]))
 	}
 	ret, params, err := p.fns.ResolveAggregate(name, argTypes, call.Literals)
 	if err != nil {

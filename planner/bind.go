@@ -201,6 +201,16 @@ func (b *binder) bindNode(e ast.Expr, sc *scope) (expr.Expr, error) {
 		}
 		return &expr.StructCtor{Values: vals, T: types.StructOf(fields...)}, nil
 	case *ast.TimeUnit:
+		// A function argument that reads as a unit may be a column.
+		if i := sc.schema.Find(e.Text); i >= 0 && !sc.hidden[e.Text] && !b.join {
+			c := sc.schema.Columns[i]
+			return &expr.Column{Index: i, Name: c.Name, T: c.Type}, nil
+		}
+		if b.join {
+			if x, err := b.bindJoinColumn(&ast.ColumnRef{Base: e.Base, Name: e.Text}, sc); err == nil {
+				return x, nil
+			}
+		}
 		return &expr.Literal{Value: e.Unit, T: types.UnitType}, nil
 	}
 	return nil, errorf(e.Position(), "unsupported expression %T", e)

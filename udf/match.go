@@ -61,6 +61,8 @@ func (m *matcher) collect(p *Param, a *types.Type) bool {
 		return a.Kind == types.KindMap && m.collect(p.key, a.Key) && m.collect(p.val, a.Value)
 	case pStruct:
 		return a.Kind == types.KindStruct
+	case pAny:
+		return true
 	}
 	return false
 }

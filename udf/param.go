@@ -15,6 +15,7 @@ const (
 	pMap
 	pStruct // any STRUCT
 	pLambda
+	pAny // any type, bound to nothing (Java's Object parameters)
 )
 
 // Param is a parameter type pattern.
@@ -45,6 +46,8 @@ func (p *Param) String() string {
 		return "MAP<" + p.key.String() + ", " + p.val.String() + ">"
 	case pStruct:
 		return "STRUCT"
+	case pAny:
+		return "ANY"
 	case pLambda:
 		parts := make([]string, len(p.params))
 		for i, q := range p.params {

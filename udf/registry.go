@@ -35,6 +35,7 @@ type Impl = func(args []any) (any, error)
 // Function describes one built-in function and all its overloads.
 type Function struct {
 	Name        string // upper case
+	Display     string // the name messages print; "" for ksqlDB's spelling of built-ins (lower case)
 	Kind        Kind
 	Description string
 	Signatures  []*Signature

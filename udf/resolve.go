@@ -60,7 +60,7 @@ func (r *Registry) LambdaParamTypes(name string, args []*types.Type, idx int) ([
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("Function '%s' does not accept a lambda function as argument %d with parameters (%s).", ksqlName(f.Name), idx+1, argList(args))
+	return nil, fmt.Errorf("Function '%s' does not accept a lambda function as argument %d with parameters (%s).", f.displayName(), idx+1, argList(args))
 }
 
 func notFound(name string) error {
@@ -72,7 +72,7 @@ func (r *Registry) resolve(name string, args []*types.Type, kind Kind) (*Resolve
 	if !ok {
 		return nil, notFound(name)
 	}
-	display := ksqlName(f.Name)
+	display := f.displayName()
 	if f.Kind != kind {
 		return nil, fmt.Errorf("Function '%s' is a%s %s function, not a%s %s function.", name, article(f.Kind), strings.ToLower(f.Kind.String()), article(kind), strings.ToLower(kind.String()))
 	}
@@ -258,6 +258,15 @@ var ksqlNames = map[string]string{
 }
 
 // ksqlName is the name ksqlDB's error messages give a built-in function.
+// displayName is the name messages print: Display when set, else ksqlDB's
+// spelling of the built-in.
+func (f *Function) displayName() string {
+	if f.Display != "" {
+		return f.Display
+	}
+	return ksqlName(f.Name)
+}
+
 func ksqlName(name string) string {
 	if n, ok := ksqlNames[name]; ok {
 		return n

@@ -341,3 +341,30 @@ func TestEncodeHexForms(t *testing.T) {
 		}
 	}
 }
+
+// TestUserSignatures resolves the parameter kinds user functions can use:
+// a variadic type variable binds one type, a variadic AnyParam takes mixed
+// types, and messages print the declared name.
+func TestUserSignatures(t *testing.T) {
+	r := NewRegistry()
+	a := TypeVar("A")
+	f := &Function{Name: "my_agg", Display: "MY_AGG", Kind: Aggregate, Signatures: []*Signature{
+		{Params: []*Param{a, a}, Variadic: true, Ret: ArrayParam(a), CallOnNull: true},
+		{Params: []*Param{ParamOf(types.IntType), AnyParam()}, Variadic: true, Ret: MapParam(ParamOf(types.StringType), ParamOf(types.IntType)), CallOnNull: true},
+	}}
+	if err := r.RegisterUser(f); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.ResolveAggregate("MY_AGG", []*types.Type{types.DoubleType, types.DoubleType, types.DoubleType})
+	if err != nil || res.Return.String() != "ARRAY<DOUBLE>" {
+		t.Fatalf("type variable: %v %v", res, err)
+	}
+	res, err = r.ResolveAggregate("MY_AGG", []*types.Type{types.IntType, types.StringType, types.BooleanType})
+	if err != nil || res.Return.String() != "MAP<STRING, INTEGER>" || res.ParamTypes[2] != types.BooleanType {
+		t.Fatalf("any: %+v %v", res, err)
+	}
+	_, err = r.ResolveAggregate("MY_AGG", []*types.Type{types.DoubleType, types.StringType, types.BooleanType})
+	if err == nil || !strings.HasPrefix(err.Error(), "Function 'MY_AGG' does not accept parameters (DOUBLE, STRING, BOOLEAN).") {
+		t.Fatalf("mismatch: %v", err)
+	}
+}

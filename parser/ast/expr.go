@@ -193,6 +193,9 @@ type StructCtor struct {
 type TimeUnit struct {
 	Base
 	Unit string // upper case, plural form: MILLISECONDS, SECONDS, ...
+	// Text is the word as written, upper-cased: a column of that name
+	// (SECOND, DAY, ...) takes precedence over the unit.
+	Text string
 }
 
 // TypeLiteral is a type passed as an argument (rare; for completeness of

@@ -1,6 +1,13 @@
 package udaf
 
-import "github.com/eddysql/eddy/planner/types"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/eddysql/eddy/planner/types"
+)
 
 // testRegistry serves the tests of this package, which call the registry's
 // lookups as plain functions.
@@ -18,4 +25,20 @@ func New(name string, args []*types.Type, lits []any, ret *types.Type) (Aggregat
 }
 func NewWithConfig(name string, args []*types.Type, lits []any, ret *types.Type, cfg Config) (Aggregator, error) {
 	return testRegistry.NewWithConfig(name, args, lits, ret, cfg)
+}
+
+func TestEncodeValueRoundTrip(t *testing.T) {
+	typ := types.ArrayOf(types.StructOf(types.Field{Name: "A", Type: types.DecimalOf(5, 2)}, types.Field{Name: "M", Type: types.MapOf(types.StringType, types.BigintType)}))
+	v := []any{types.StructValue{decimal.RequireFromString("1.25"), map[string]any{"k": int64(3)}}, nil}
+	b, err := EncodeValue(typ, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeValue(typ, b)
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(v) {
+		t.Fatalf("round trip: %v %v", got, err)
+	}
+	if _, err := DecodeValue(typ, b[:len(b)-1]); err == nil {
+		t.Error("truncated value decoded")
+	}
 }

@@ -10,6 +10,17 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// EncodeValue encodes a nullable SQL value of type t, for the accumulators
+// of aggregates built outside this package (user-defined functions).
+func EncodeValue(t *types.Type, v any) ([]byte, error) { return appendValue(nil, t, v) }
+
+// DecodeValue is EncodeValue's inverse.
+func DecodeValue(t *types.Type, b []byte) (any, error) {
+	r := &reader{b: b}
+	v := r.value(t)
+	return v, r.done()
+}
+
 // appendValue appends a typed, nullable value.
 func appendValue(b []byte, t *types.Type, v any) ([]byte, error) {
 	if v == nil {

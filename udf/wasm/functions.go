@@ -50,7 +50,7 @@ func (e *Extensions) function(m *module, spec *FunctionSpec, exports map[string]
 	for _, t := range params {
 		sig.Params = append(sig.Params, udf.ParamOf(t))
 	}
-	f := &udf.Function{Name: name, Description: spec.Description, Signatures: []*udf.Signature{sig}}
+	f := &udf.Function{Name: name, Display: name, Description: spec.Description, Signatures: []*udf.Signature{sig}}
 	if f.Description == "" {
 		f.Description = fmt.Sprintf("User function %s of module %s.", name, m.name)
 	}
