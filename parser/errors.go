@@ -15,9 +15,19 @@ import (
 type Error struct {
 	Pos ast.Pos
 	Msg string
+	// Statement is the text of the statement, for the syntax errors that
+	// ksqlDB reports with it.
+	Statement string
+	// withStatement asks Parse to fill in Statement.
+	withStatement bool
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+func (e *Error) Error() string {
+	if e.Statement != "" {
+		return e.Pos.String() + ": " + e.Msg + "\nStatement: " + e.Statement
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 // posOf converts an ANTLR token position (1-based line, 0-based column) to
 // an ast.Pos.
@@ -30,6 +40,12 @@ func posOf(t antlr.Token) ast.Pos {
 
 // semanticError aborts the tree walk; Parse recovers it.
 type semanticError struct{ err *Error }
+
+// syntaxAt aborts the walk with a syntax error that ksqlDB's grammar would
+// have raised, reported with the statement's text as ksqlDB does.
+func syntaxAt(t antlr.Token, msg string) {
+	panic(semanticError{&Error{Pos: posOf(t), Msg: "Syntax Error\n" + msg, withStatement: true}})
+}
 
 func failAt(t antlr.Token, format string, args ...any) {
 	panic(semanticError{&Error{Pos: posOf(t), Msg: fmt.Sprintf(format, args...)}})

@@ -21,16 +21,35 @@ func Parse(sql string) ([]ast.Statement, error) {
 		return nil, err
 	}
 	var out []ast.Statement
-	err = build(func() {
-		b := &builder{src: src}
-		for _, s := range tree.AllStatement() {
-			out = append(out, b.statement(s))
+	b := &builder{src: src}
+	for _, s := range tree.AllStatement() {
+		err = build(func() { out = append(out, b.statement(s)) })
+		if pe, ok := err.(*Error); ok && pe.withStatement {
+			pe.Statement = stmtText(src, s)
 		}
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// stmtText is a statement as written, with its semicolon.
+func stmtText(src []rune, s antlr.ParserRuleContext) string {
+	start, stop := s.GetStart().GetStart(), s.GetStop().GetStop()+1
+	if start < 0 || stop > len(src) || start >= stop {
+		return ""
+	}
+	for i := stop; i < len(src); i++ {
+		if src[i] == ';' {
+			stop = i + 1
+			break
+		}
+		if src[i] != ' ' && src[i] != '\t' && src[i] != '\n' && src[i] != '\r' {
+			break
+		}
+	}
+	return string(src[start:stop])
 }
 
 // ParseExpr parses a single expression.

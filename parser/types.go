@@ -167,6 +167,11 @@ func (b *builder) namedType(c *gen.NamedTypeContext) *ast.Type {
 	}
 	if kind != ast.TypeDecimal {
 		if len(params) > 0 {
+			// ksqlDB's grammar takes only numbers and STRING as type
+			// parameters.
+			if p := params[0].(*gen.TypeParameterContext); p.INTEGER_VALUE() == nil && !strings.EqualFold(p.GetText(), "STRING") {
+				syntaxAt(p.GetStart(), "Expecting {'STRING', INTEGER_VALUE}")
+			}
 			failAt(params[0].GetStart(), "Type %s does not take parameters", name)
 		}
 		return t

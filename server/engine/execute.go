@@ -141,18 +141,23 @@ func parseStatements(sql string, vars map[string]string) ([]ast.Statement, []str
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		pad := ""
+		pad, semi := "", ""
 		if at := strings.Index(sql[cursor:], text); at >= 0 {
 			start := cursor + at
 			line := strings.LastIndexByte(sql[:start], '\n')
 			pad = strings.Repeat("\n", strings.Count(sql[:start], "\n")) + strings.Repeat(" ", start-line-1)
 			cursor = start + len(text)
+			// The parser sees the semicolon too: error messages quote
+			// the statement as written.
+			if rest := strings.TrimLeft(sql[cursor:], " \t\r\n"); strings.HasPrefix(rest, ";") {
+				semi = ";"
+			}
 		}
 		sub, err := parser.SubstituteVariables(text, func(n string) (string, bool) { v, ok := vars[n]; return v, ok })
 		if err != nil {
 			return nil, nil, wire.BadStatement(err.Error(), text)
 		}
-		parsed, err := parser.Parse(pad + sub)
+		parsed, err := parser.Parse(pad + sub + semi)
 		if err != nil {
 			return nil, nil, wire.BadStatement(err.Error(), text)
 		}
