@@ -65,8 +65,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	}
 	// processing.guarantee: the server property, or its unprefixed
 	// Kafka Streams name.
+	ms := func(key string) time.Duration {
+		n, _ := strconv.Atoi(cfg.Get(key, "0"))
+		return time.Duration(n) * time.Millisecond
+	}
 	rt, err := engine.NewKafkaRuntime(s.brokers, filepath.Join(stateDir, "queries"), log,
-		engine.WithProcessingGuarantee(engine.ProcessingGuarantee(cfg)))
+		engine.WithProcessingGuarantee(engine.ProcessingGuarantee(cfg)),
+		engine.WithGroupTimeouts(ms("ksql.streams.session.timeout.ms"), ms("ksql.streams.heartbeat.interval.ms")))
 	if err != nil {
 		s.shutdownBroker()
 		return nil, err

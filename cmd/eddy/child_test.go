@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,11 +11,13 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // childServer is what the kill-and-restart tests share: the eddy binary
-// built into a temp dir, a broker in this process with a two-partition
-// "events" topic, and a state directory that survives restarts.
+// built into a temp dir, a broker in this process with an "events" topic
+// (two partitions unless said otherwise), and state directories that
+// survive restarts.
 type childServer struct {
 	t       *testing.T
 	dir     string
@@ -22,7 +25,9 @@ type childServer struct {
 	brokers []string
 }
 
-func newChildServer(t *testing.T) *childServer {
+func newChildServer(t *testing.T) *childServer { return newChildServerWith(t, 2) }
+
+func newChildServerWith(t *testing.T, partitions int) *childServer {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the eddy binary")
@@ -32,7 +37,7 @@ func newChildServer(t *testing.T) *childServer {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "events"))
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(int32(partitions), "events"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +59,14 @@ func (c *childServer) file(name, content string) string {
 // in a log file of its own, after any extra arguments.
 func (c *childServer) start(queries string, extra ...string) *exec.Cmd {
 	c.t.Helper()
+	return c.startIn("state", queries, extra...)
+}
+
+// startIn is start with a state directory of the given name.
+func (c *childServer) startIn(state, queries string, extra ...string) *exec.Cmd {
+	c.t.Helper()
 	args := append([]string{"server"}, extra...)
-	args = append(args, "--bootstrap-servers", strings.Join(c.brokers, ","), "--state-dir", filepath.Join(c.dir, "state"),
+	args = append(args, "--bootstrap-servers", strings.Join(c.brokers, ","), "--state-dir", filepath.Join(c.dir, state),
 		"--queries-file", queries, "--listeners", "http://127.0.0.1:0")
 	cmd := exec.Command(c.bin, args...)
 	logf, err := os.Create(filepath.Join(c.dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
@@ -67,4 +78,20 @@ func (c *childServer) start(queries string, extra ...string) *exec.Cmd {
 		c.t.Fatal(err)
 	}
 	return cmd
+}
+
+// produceEvents writes perKey rounds of one {"N": i} record per key k0..,
+// calling pause after each round.
+func produceEvents(producer *kgo.Client, keys, perKey int, pause func(round int)) error {
+	ctx := context.Background()
+	for i := 0; i < perKey; i++ {
+		for k := 0; k < keys; k++ {
+			rec := &kgo.Record{Topic: "events", Key: []byte(fmt.Sprintf("k%d", k)), Value: []byte(fmt.Sprintf(`{"N":%d}`, i))}
+			if err := producer.ProduceSync(ctx, rec).FirstErr(); err != nil {
+				return err
+			}
+		}
+		pause(i)
+	}
+	return nil
 }

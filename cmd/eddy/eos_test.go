@@ -46,20 +46,11 @@ CREATE TABLE counts WITH (KAFKA_TOPIC='counts') AS SELECT k, COUNT(*) AS c, SUM(
 	}()
 	// Input keeps arriving while the server runs and when it dies.
 	go func() {
-		ctx := context.Background()
-		for i := 0; i < perKey; i++ {
-			for k := 0; k < keys; k++ {
-				rec := &kgo.Record{Topic: "events", Key: []byte(fmt.Sprintf("k%d", k)), Value: []byte(fmt.Sprintf(`{"N":%d}`, i))}
-				if err := producer.ProduceSync(ctx, rec).FirstErr(); err != nil {
-					produced <- err
-					return
-				}
-			}
+		produced <- produceEvents(producer, keys, perKey, func(i int) {
 			if i%20 == 0 {
 				time.Sleep(10 * time.Millisecond)
 			}
-		}
-		produced <- nil
+		})
 	}()
 
 	copied := newCommittedTopic(t, brokers, "copied")

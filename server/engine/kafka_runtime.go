@@ -37,6 +37,9 @@ type KafkaRuntime struct {
 	// exactlyOnce is the default processing guarantee of persistent
 	// queries (WithProcessingGuarantee).
 	exactlyOnce bool
+	// queryOpts are extra client options of persistent queries
+	// (WithGroupTimeouts).
+	queryOpts []kgo.Opt
 }
 
 // KafkaRuntimeOption configures NewKafkaRuntime.
@@ -49,6 +52,22 @@ func WithProcessingGuarantee(v string) KafkaRuntimeOption {
 		eos, err := kafkaio.ParseProcessingGuarantee(v)
 		k.exactlyOnce = eos
 		return err
+	}
+}
+
+// WithGroupTimeouts sets the consumer group session timeout and heartbeat
+// interval of persistent queries (ksql.streams.session.timeout.ms and
+// ksql.streams.heartbeat.interval.ms): how soon a dead server's partitions
+// move to the others. Zero keeps franz-go's default.
+func WithGroupTimeouts(session, heartbeat time.Duration) KafkaRuntimeOption {
+	return func(k *KafkaRuntime) error {
+		if session > 0 {
+			k.queryOpts = append(k.queryOpts, kgo.SessionTimeout(session))
+		}
+		if heartbeat > 0 {
+			k.queryOpts = append(k.queryOpts, kgo.HeartbeatInterval(heartbeat))
+		}
+		return nil
 	}
 }
 
@@ -202,6 +221,7 @@ func (k *KafkaRuntime) StartQuery(_ context.Context, q *RunningQuery) error {
 			Brokers: k.brokers, GroupID: q.GroupID, Build: q.Build, Topics: q.Topics,
 			ResetEarliest: q.ResetEarliest, Log: k.log.With("query", q.ID),
 			StateDir: filepath.Join(k.stateDir, q.ID), ChangelogTopic: q.ChangelogTopic, ExactlyOnce: eos,
+			ClientOpts: k.queryOpts,
 		})
 		if err != nil && q.OnError != nil {
 			q.OnError(err)
