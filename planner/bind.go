@@ -290,7 +290,7 @@ func (b *binder) bindColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) {
 	if e.Qualifier != "" {
 		full = e.Qualifier + "." + e.Name
 		if !sc.qualifiers[e.Qualifier] {
-			return nil, errorf(e.Position(), "'%s' is not a valid stream/table name or alias.", e.Qualifier)
+			return nil, errorf(e.Position(), "Failed to prepare statement: '%s' is not a valid stream/table name or alias.", e.Qualifier)
 		}
 	}
 	if b.join {
@@ -653,7 +653,7 @@ func (b *binder) bindJoinColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) 
 	}
 	if e.Qualifier != "" {
 		if !sc.qualifiers[e.Qualifier] {
-			return nil, errorf(e.Position(), "'%s' is not a valid stream/table name or alias.", e.Qualifier)
+			return nil, errorf(e.Position(), "Failed to prepare statement: '%s' is not a valid stream/table name or alias.", e.Qualifier)
 		}
 		if i := sc.schema.Find(e.Qualifier + "_" + e.Name); i >= 0 {
 			return col(i), nil

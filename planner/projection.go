@@ -146,7 +146,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 		}
 		if it.Star {
 			if it.StarOf != "" && !quals[it.StarOf] {
-				return nil, errorf(it.Position(), "'%s' is not a valid stream/table name or alias.", it.StarOf)
+				return nil, errorf(it.Position(), "Failed to prepare statement: '%s' is not a valid stream/table name or alias.", it.StarOf)
 			}
 			for i, c := range schema.Columns {
 				if isPseudoCol(c) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && (isSidePseudo(c.Name, quals) || (it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")))) {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"log/slog"
+	"sync"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/bloom"
@@ -99,6 +100,22 @@ type Task struct {
 	failed error
 }
 
+// BlockCacheBytes is the size of the block cache that all task DBs of the
+// process share (Pebble gives each DB 8 MB of its own otherwise, and a
+// windowed aggregation's index and filter blocks then fall out of it and
+// are read from disk for every lookup).
+const BlockCacheBytes = 64 << 20
+
+var (
+	sharedCacheOnce sync.Once
+	sharedCache     *pebble.Cache
+)
+
+func blockCache() *pebble.Cache {
+	sharedCacheOnce.Do(func() { sharedCache = pebble.NewCache(BlockCacheBytes) })
+	return sharedCache
+}
+
 // OpenTask opens (or creates) the task DB in dir and loads its store
 // registry and last checkpoint.
 func OpenTask(dir string, opts ...Option) (*Task, error) {
@@ -109,7 +126,7 @@ func OpenTask(dir string, opts ...Option) (*Task, error) {
 	if cfg.log == nil {
 		cfg.log = slog.Default()
 	}
-	po := &pebble.Options{Logger: pebbleLogger{cfg.log}}
+	po := &pebble.Options{Logger: pebbleLogger{cfg.log}, Cache: blockCache()}
 	// State lookups are point reads of keys that often do not exist yet (a
 	// new group, a new window): bloom filters let Pebble skip the files
 	// that cannot hold them instead of reading their blocks.
