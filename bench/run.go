@@ -43,6 +43,9 @@ type result struct {
 	PullP99Ms       float64 `json:"pull_p99_ms,omitempty"`
 	PullErrors      int     `json:"pull_errors,omitempty"`
 	PullRowsPerResp float64 `json:"pull_rows_per_response,omitempty"`
+	// PullWarmupMs is the first pull query on the table, which builds the
+	// server's view of it; the measured queries come after it.
+	PullWarmupMs float64 `json:"pull_warmup_ms,omitempty"`
 }
 
 // meter measures one drain, from the request that creates the query (or

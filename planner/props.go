@@ -134,6 +134,9 @@ func (w *withProps) formats(defKey, defValue string, defWrap *bool) (key, value 
 			}
 		}
 	}
+	if w.has("VALUE_AVRO_SCHEMA_FULL_NAME") { // the KSQL 5.x name
+		value.Props["SCHEMA_FULL_NAME"] = w.str("VALUE_AVRO_SCHEMA_FULL_NAME")
+	}
 	if w.has("WRAP_SINGLE_VALUE") {
 		b, err := w.boolean("WRAP_SINGLE_VALUE")
 		if err != nil {

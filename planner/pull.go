@@ -95,7 +95,7 @@ func (p *Planner) PullQuery(q *ast.Query, opts PullOptions) (*QueryPlan, PullSca
 		return nil, PullTableScan, plain("Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true")
 	}
 	if scan == PullKeyLookup {
-		if qp.PullKeys, err = wa.keyTuples(&binder{fns: p.fns, cat: p.cat}, src); err != nil {
+		if qp.PullKeys, qp.PullWindows, err = wa.keyTuples(&binder{fns: p.fns, cat: p.cat}, src); err != nil {
 			return nil, PullTableScan, err
 		}
 	}

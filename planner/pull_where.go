@@ -140,25 +140,32 @@ func (wa *whereAnalysis) planScan(src *catalog.Source, opts PullOptions) (PullSc
 
 // keyTuples binds the key each disjunct of a key lookup fixes (planScan
 // has checked that every disjunct equates every key column with a
-// constant): the first equality per key column, cast to its type.
-func (wa *whereAnalysis) keyTuples(b *binder, src *catalog.Source) ([][]expr.Expr, error) {
+// constant): the first equality per key column, cast to its type; and, for
+// windowed tables, the disjunct's WINDOWSTART bounds.
+func (wa *whereAnalysis) keyTuples(b *binder, src *catalog.Source) ([][]expr.Expr, []PullWindow, error) {
 	keys := src.Schema.Key()
 	sc := &scope{schema: &types.Schema{}, clause: "WHERE"}
 	out := make([][]expr.Expr, 0, len(wa.disjuncts))
+	var windows []PullWindow
 	for _, d := range wa.disjuncts {
 		tuple := make([]expr.Expr, len(keys))
+		var win PullWindow
 		var err error
 		walkConjuncts(d, func(c ast.Expr) {
 			bin, ok := c.(*ast.Binary)
-			if !ok || err != nil || bin.Op != ast.OpEq {
+			if !ok || err != nil || !bin.Op.IsComparison() {
 				return
 			}
 			col, other := columnSide(bin)
 			if col == nil {
 				return
 			}
+			if src.Window != nil && strings.EqualFold(col.Name, types.WindowStart) {
+				err = windowBound(b, sc, bin, other, &win)
+				return
+			}
 			idx := keyIndex(keys, col.Name)
-			if idx < 0 || tuple[idx] != nil {
+			if bin.Op != ast.OpEq || idx < 0 || tuple[idx] != nil {
 				return
 			}
 			var e expr.Expr
@@ -167,16 +174,52 @@ func (wa *whereAnalysis) keyTuples(b *binder, src *catalog.Source) ([][]expr.Exp
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i, e := range tuple {
 			if e == nil {
-				return nil, fmt.Errorf("pull query: no value for key column %s", keys[i].Name)
+				return nil, nil, fmt.Errorf("pull query: no value for key column %s", keys[i].Name)
 			}
 		}
 		out = append(out, tuple)
+		windows = append(windows, win)
 	}
-	return out, nil
+	if src.Window == nil {
+		windows = nil
+	}
+	return out, windows, nil
+}
+
+// windowBound narrows win by a comparison of WINDOWSTART with a constant;
+// strict bounds are kept inclusive (the filter applies them exactly).
+func windowBound(b *binder, sc *scope, bin *ast.Binary, other ast.Expr, win *PullWindow) error {
+	e, err := b.bind(other, sc)
+	if err != nil {
+		return err
+	}
+	e = castTo(e, types.BigintType)
+	op := bin.Op
+	if _, right := bin.Right.(*ast.ColumnRef); right { // 5 < WINDOWSTART
+		switch op {
+		case ast.OpLt:
+			op = ast.OpGt
+		case ast.OpLe:
+			op = ast.OpGe
+		case ast.OpGt:
+			op = ast.OpLt
+		case ast.OpGe:
+			op = ast.OpLe
+		}
+	}
+	switch op {
+	case ast.OpEq:
+		win.From, win.To = e, e
+	case ast.OpGt, ast.OpGe:
+		win.From = e
+	case ast.OpLt, ast.OpLe:
+		win.To = e
+	}
+	return nil
 }
 
 // checkKeyValue rejects NULL keys and literals that cannot become the key

@@ -32,7 +32,14 @@ type QueryPlan struct {
 	// type, in key column order. The query's filter still applies to the
 	// rows found.
 	PullKeys [][]expr.Expr
+	// PullWindows bound the WINDOWSTART of each key tuple's rows, for
+	// windowed tables (a superset: the filter decides).
+	PullWindows []PullWindow
 }
+
+// PullWindow is an inclusive WINDOWSTART range in epoch milliseconds (BIGINT
+// constant expressions); a nil bound is open.
+type PullWindow struct{ From, To expr.Expr }
 
 // PersistentPlan is a planned CSAS, CTAS or INSERT INTO.
 type PersistentPlan struct {

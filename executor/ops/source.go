@@ -69,6 +69,7 @@ func SerdeProps(f catalog.Format, isKey bool) serde.Props {
 	p := serde.Props{IsKey: isKey, Delimiter: f.Props["DELIMITER"],
 		NullableRepresentation: f.Props["PROTOBUF_NULLABLE_REPRESENTATION"], SchemaFullName: f.Props["SCHEMA_FULL_NAME"]}
 	p.SchemaID, _ = strconv.Atoi(f.Props["SCHEMA_ID"])
+	_, p.SchemaFullNameSet = f.Props["SCHEMA_FULL_NAME"]
 	if v, ok := f.Props["WRAP_SINGLE_VALUE"]; ok {
 		b, _ := strconv.ParseBool(v)
 		p.WrapSingleValue = &b

@@ -132,6 +132,9 @@ func (f *Avro) Validate(cols []types.Column, p Props) error {
 }
 
 func avroName(p Props) string {
+	if n := strings.TrimSpace(p.SchemaFullName); n != "" {
+		return n
+	}
 	if p.IsKey {
 		return AvroNamespace + "." + AvroKeyName
 	}

@@ -56,6 +56,9 @@ type Props struct {
 	// SchemaFullName is KEY_/VALUE_SCHEMA_FULL_NAME: the message (PROTOBUF)
 	// of the registered schema that the side's columns are inferred from.
 	SchemaFullName string
+	// SchemaFullNameSet tells that SchemaFullName was given (blank is an
+	// error).
+	SchemaFullNameSet bool
 	// SchemaID is KEY_/VALUE_SCHEMA_ID: the registered schema the side's
 	// columns are inferred from, instead of the subject's latest (0: none).
 	SchemaID int
@@ -228,6 +231,14 @@ func validateCommon(f Format, cols []types.Column, p Props) error {
 			return err
 		}
 	}
+	if p.SchemaFullNameSet {
+		if !fullNameFormats[f.Name()] {
+			return fmt.Errorf("%s does not support the following configs: [fullSchemaName]", f.Name())
+		}
+		if strings.TrimSpace(p.SchemaFullName) == "" {
+			return errors.New("fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}")
+		}
+	}
 	if p.WrapSingleValue != nil {
 		if !p.IsKey && len(cols) != 1 {
 			return errors.New("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
@@ -238,6 +249,10 @@ func validateCommon(f Format, cols []types.Column, p Props) error {
 	}
 	return nil
 }
+
+// fullNameFormats are the formats whose schemas have a name that
+// KEY_/VALUE_SCHEMA_FULL_NAME sets.
+var fullNameFormats = map[string]bool{"AVRO": true, "PROTOBUF": true, "PROTOBUF_NOSR": true, "JSON_SR": true}
 
 // keySchemaError wraps a format's reason the way ksqlDB reports key formats
 // that cannot hold the key schema.

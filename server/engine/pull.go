@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,7 +78,7 @@ func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner
 	}
 	var rows []*ops.Raw
 	if plan.PullKeys != nil {
-		rows, err = e.lookupKeys(v, plan.PullKeys)
+		rows, err = e.lookupKeys(v, plan.PullKeys, plan.PullWindows)
 	} else {
 		rows, err = v.scan()
 	}
@@ -95,40 +96,71 @@ func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner
 	return nil
 }
 
-// lookupKeys reads the rows of the key tuples of a key-lookup pull query,
-// each once, in key order (the order a scan would find them in).
-func (e *Engine) lookupKeys(v *tableView, tuples [][]expr.Expr) ([]*ops.Raw, error) {
+// lookupKeys reads the rows of the key tuples (and windows) of a key-lookup
+// pull query, each row once, in key order (the order a scan would find
+// them in).
+func (e *Engine) lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow) ([]*ops.Raw, error) {
 	if v.keySer == nil {
 		return nil, nil
 	}
 	var out []*ops.Raw
 	seen := map[string]bool{}
-	for _, tuple := range tuples {
-		evs, err := eval.CompileAll(tuple)
+	for i, tuple := range tuples {
+		vals, err := constants(tuple...)
 		if err != nil {
 			return nil, err
-		}
-		vals := make([]any, len(evs))
-		for i, ev := range evs {
-			if vals[i], err = ev(nil); err != nil {
-				return nil, err
-			}
 		}
 		if slices.Contains(vals, nil) {
 			continue
 		}
 		key, err := v.keySer.Serialize(v.topic, vals)
-		if err != nil || key == nil || seen[string(key)] {
+		if err != nil || key == nil {
 			continue // a key its format cannot hold matches nothing
 		}
-		seen[string(key)] = true
-		rows, err := v.lookup(key)
+		from, to := int64(math.MinInt64), int64(math.MaxInt64)
+		if i < len(windows) {
+			bounds, err := constants(windows[i].From, windows[i].To)
+			if err != nil {
+				return nil, err
+			}
+			if b, ok := bounds[0].(int64); ok {
+				from = b
+			}
+			if b, ok := bounds[1].(int64); ok {
+				to = b
+			}
+		}
+		rows, err := v.lookup(key, from, to)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rows...)
+		// Disjuncts may name a row twice (one key, overlapping windows).
+		for _, r := range rows {
+			if !seen[string(r.Key)] {
+				seen[string(r.Key)] = true
+				out = append(out, r)
+			}
+		}
 	}
 	slices.SortStableFunc(out, func(a, b *ops.Raw) int { return bytes.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// constants evaluates constant expressions (nil ones give nil).
+func constants(es ...expr.Expr) ([]any, error) {
+	out := make([]any, len(es))
+	for i, e := range es {
+		if e == nil {
+			continue
+		}
+		ev, err := eval.Compile(e)
+		if err != nil {
+			return nil, err
+		}
+		if out[i], err = ev(nil); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

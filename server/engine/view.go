@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,6 +38,8 @@ type tableView struct {
 	windowed bool
 	session  bool
 	size     int64
+	// canonicalize re-encodes keys as the key format writes them.
+	canonicalize bool
 
 	mu      sync.Mutex
 	changed *sync.Cond
@@ -66,6 +69,10 @@ func openTableView(rt Runtime, formats *serde.Registry, src *catalog.Source, dir
 	if src.Window != nil {
 		v.windowed, v.session, v.size = true, src.Window.Type == "SESSION", src.Window.Size
 	}
+	// A query's output is written with the table's own key serializer:
+	// its keys are canonical already. Source tables may be written by any
+	// producer.
+	v.canonicalize = !src.Sink
 	if keys := src.Schema.Key(); len(keys) > 0 {
 		f, err := formats.Get(src.KeyFormat.Name)
 		if err != nil {
@@ -137,7 +144,7 @@ func (v *tableView) storeKey(raw []byte) []byte {
 		}
 		key, win = k, raw[len(k):]
 	}
-	if v.keyDe != nil {
+	if v.keyDe != nil && v.canonicalize {
 		if row, err := v.keyDe.Deserialize(v.topic, key); err == nil && row != nil {
 			if canon, err := v.keySer.Serialize(v.topic, row); err == nil && canon != nil {
 				key = canon
@@ -227,8 +234,9 @@ func (v *tableView) caughtUp(ends map[int32]int64) bool {
 	return true
 }
 
-// lookup returns the rows of a key (all its windows for windowed tables).
-func (v *tableView) lookup(key []byte) ([]*ops.Raw, error) {
+// lookup returns the rows of a key; for windowed tables those of its
+// windows, time windows narrowed to starts in [from, to].
+func (v *tableView) lookup(key []byte, from, to int64) ([]*ops.Raw, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.windowed {
@@ -239,11 +247,21 @@ func (v *tableView) lookup(key []byte) ([]*ops.Raw, error) {
 		return []*ops.Raw{decodeViewRow(v.topic, key, b)}, nil
 	}
 	winLen := 8
+	lo, hi := key, state.PrefixEnd(key)
 	if v.session {
 		winLen = 16
+	} else {
+		// Starts are big-endian after the key: non-negative ones sort
+		// in time order.
+		if from > 0 {
+			lo = binary.BigEndian.AppendUint64(append([]byte(nil), key...), uint64(from))
+		}
+		if to >= 0 && to < math.MaxInt64 {
+			hi = binary.BigEndian.AppendUint64(append([]byte(nil), key...), uint64(to+1))
+		}
 	}
 	var out []*ops.Raw
-	err := v.store.Range(key, state.PrefixEnd(key), func(k, b []byte) bool {
+	err := v.store.Range(lo, hi, func(k, b []byte) bool {
 		if len(k) == len(key)+winLen {
 			out = append(out, decodeViewRow(v.topic, k, b))
 		}
