@@ -128,12 +128,20 @@ func registerDatetime(r *Registry) {
 	r.scalar("FORMAT_DATE", "Formats a DATE with a Java date pattern.", sigs(
 		sig(pStr, dateToString, pDate, pStr),
 	), ex("FORMAT_DATE(FROM_DAYS(18027), 'dd/MM/yyyy')", "11/05/2019", types.Date(18027), "dd/MM/yyyy"))
-	r.scalar("PARSE_DATE", "Parses a string with a Java date pattern to a DATE.", sigs(
+	r.scalar("PARSE_DATE", "Parses a string with a Java date pattern to a DATE (text after the pattern is ignored, as ksqlDB's SimpleDateFormat does).", sigs(
 		sig(pDate, func(a []any) (any, error) {
-			d, err := stringToDays(a)
-			return types.Date(d), err
+			f, err := r.javaFormat(a[1].(string))
+			if err != nil {
+				return nil, err
+			}
+			t, _, err := f.parseText(a[0].(string), time.UTC, true)
+			if err != nil {
+				return nil, err
+			}
+			return types.Date(floorDiv(t.UnixMilli(), msPerDay)), nil
 		}, pStr, pStr),
-	), ex("PARSE_DATE('2018-05-11Lit', 'yyyy-MM-dd''Lit''')", "2018-05-11", "2018-05-11Lit", "yyyy-MM-dd'Lit'"))
+	), ex("PARSE_DATE('2018-05-11Lit', 'yyyy-MM-dd''Lit''')", "2018-05-11", "2018-05-11Lit", "yyyy-MM-dd'Lit'"),
+		ex("PARSE_DATE('2003-12-24-01-01', 'yyyy-MM-dd')", "2003-12-24", "2003-12-24-01-01", "yyyy-MM-dd"))
 	r.scalar("FORMAT_TIME", "Formats a TIME with a Java time pattern.", sigs(
 		sig(pStr, func(a []any) (any, error) { return r.formatMillis(int64(a[0].(types.Time)), a[1].(string), nil) }, pTime, pStr),
 	), ex("FORMAT_TIME(PARSE_TIME('00:01:05', 'HH:mm:ss'), 'HH_mm_ss_SSS')", "00_01_05_000", types.Time(65000), "HH_mm_ss_SSS"))

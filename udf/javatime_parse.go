@@ -120,12 +120,18 @@ func isNumericLetter(k jtok) bool {
 }
 
 func (f *javaFormat) parse(s string, loc *time.Location) (time.Time, parsedTime, error) {
+	return f.parseText(s, loc, false)
+}
+
+// parseText parses s; with prefix, text after the pattern is ignored, as
+// java.text.SimpleDateFormat.parse(String) does.
+func (f *javaFormat) parseText(s string, loc *time.Location, prefix bool) (time.Time, parsedTime, error) {
 	st := parsedTime{year: 1970, month: 1, day: 1, ampm: -1, loc: loc}
 	rest, err := parseToks(s, f.toks, &st)
 	if err != nil {
 		return time.Time{}, st, fmt.Errorf("Text '%s' could not be parsed: %v", s, err)
 	}
-	if rest != "" {
+	if rest != "" && !prefix {
 		return time.Time{}, st, fmt.Errorf("Text '%s' could not be parsed, unparsed text found at index %d", s, len(s)-len(rest))
 	}
 	h := st.hour
