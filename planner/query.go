@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/eddysql/eddy/parser/ast"
@@ -113,15 +114,20 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 	if err != nil {
 		return nil, err
 	}
-	if !w.has("KEY_FORMAT") && !w.has("FORMAT") {
-		keyFmt.Props = from.KeyFormat.Props
-	}
-	if !w.has("VALUE_FORMAT") && !w.has("FORMAT") && !w.has("VALUE_DELIMITER") {
-		for k, v := range from.ValueFormat.Props {
-			if k != "WRAP_SINGLE_VALUE" {
-				valFmt.Props[k] = v
+	// A sink inherits its source's format options, but not what names
+	// the source topic's registered schema.
+	inherit := func(dst, src map[string]string, skip ...string) {
+		for k, v := range src {
+			if _, set := dst[k]; !set && !slices.Contains(skip, k) {
+				dst[k] = v
 			}
 		}
+	}
+	if !w.has("KEY_FORMAT") && !w.has("FORMAT") {
+		inherit(keyFmt.Props, from.KeyFormat.Props, "SCHEMA_ID", "SCHEMA_FULL_NAME")
+	}
+	if !w.has("VALUE_FORMAT") && !w.has("FORMAT") && !w.has("VALUE_DELIMITER") {
+		inherit(valFmt.Props, from.ValueFormat.Props, "WRAP_SINGLE_VALUE", "SCHEMA_ID", "SCHEMA_FULL_NAME")
 	}
 	explicitNone := (w.has("KEY_FORMAT") || w.has("FORMAT")) && keyFmt.Name == "NONE"
 	if len(qp.Output.Key()) == 0 {

@@ -78,7 +78,7 @@ func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner
 	}
 	var rows []*ops.Raw
 	if plan.PullKeys != nil {
-		rows, err = e.lookupKeys(v, plan.PullKeys, plan.PullWindows)
+		rows, err = lookupKeys(v, plan.PullKeys, plan.PullWindows)
 	} else {
 		rows, err = v.scan()
 	}
@@ -99,7 +99,7 @@ func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner
 // lookupKeys reads the rows of the key tuples (and windows) of a key-lookup
 // pull query, each row once, in key order (the order a scan would find
 // them in).
-func (e *Engine) lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow) ([]*ops.Raw, error) {
+func lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow) ([]*ops.Raw, error) {
 	if v.keySer == nil {
 		return nil, nil
 	}
