@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,15 +28,46 @@ type childServer struct {
 
 func newChildServer(t *testing.T) *childServer { return newChildServerWith(t, 2) }
 
+// The eddy binary is built once for all the tests of the package.
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+func eddyBinary() (string, error) {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "eddy-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "eddy")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	return builtBin, buildErr
+}
+
+// TestMain removes the shared binary after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 func newChildServerWith(t *testing.T, partitions int) *childServer {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the eddy binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "eddy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := eddyBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(int32(partitions), "events"))
 	if err != nil {
