@@ -40,6 +40,9 @@ type RESTOutcome struct {
 	Responses []any
 	// Error is the error response the server returned, nil if none.
 	Error *RESTError
+	// Outputs are the records written to topics by the statements and
+	// the persistent queries (not the case's inputs), in order.
+	Outputs []Record
 }
 
 // RESTError is an error response of the REST API.

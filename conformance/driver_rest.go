@@ -79,8 +79,17 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 			out.Responses = append(out.Responses, map[string]any{"admin": e})
 		}
 	}
-	if err := feedInputs(ctx, rt, eng, c, inline); err != nil {
+	written, err := feedInputs(ctx, rt, eng, c, inline)
+	if err != nil {
 		return nil, err
+	}
+	cat := eng.Catalog()
+	for _, raw := range written {
+		rec, err := decodeRecord(eng.Formats(), cat, raw)
+		if err != nil {
+			return nil, fmt.Errorf("decoding output of %s: %w", raw.Topic, err)
+		}
+		out.Outputs = append(out.Outputs, rec)
 	}
 	for i, q := range queries {
 		props := map[string]any{"auto.offset.reset": "earliest"}
@@ -118,8 +127,9 @@ func isQuery(stmt string) bool {
 
 // feedInputs produces the case's inputs after what the statements wrote
 // (INSERT VALUES) and runs the persistent queries over them, writing their
-// output back to the runtime where queries read it.
-func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engine, c *Case, inline map[string]int) error {
+// output back to the runtime where queries read it. It returns every
+// record written but the inputs: the statements' and the queries'.
+func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engine, c *Case, inline map[string]int) ([]*ops.Raw, error) {
 	cat := eng.Catalog()
 	log := &topicLog{}
 	for _, name := range rt.TopicNames() {
@@ -132,22 +142,23 @@ func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engin
 	for _, in := range c.Inputs {
 		raw, err := encodeRecord(eng.Formats(), cat, in, inline)
 		if err != nil {
-			return fmt.Errorf("encoding input for %s: %w", in.Topic, err)
+			return nil, fmt.Errorf("encoding input for %s: %w", in.Topic, err)
 		}
 		log.add(raw)
 	}
 	for _, q := range rt.Started() {
 		if err := runQuery(ctx, q, log); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, r := range log.records[existing:] {
 		if err := rt.Produce(ctx, &ops.Raw{Topic: r.Topic, Key: r.Key, Value: r.Value, Headers: r.Headers,
 			Timestamp: r.Timestamp, Window: r.Window}); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	written := append([]*ops.Raw(nil), log.records[:existing]...)
+	return append(written, log.records[existing+len(c.Inputs):]...), nil
 }
 
 func httpPost(ctx context.Context, url string, body []byte) (int, any, error) {

@@ -12,7 +12,10 @@ import (
 // expects, following the corpus README:
 //   - expectedError: the outcome must carry an error whose message contains
 //     the expected message and, when given, the same HTTP status;
-//   - otherwise an error fails the case; the number of responses must match;
+//   - otherwise an error fails the case; the records written to the topics
+//     of the expected outputs must match them as in QTT; a case without
+//     responses is checked by its outputs only; else the number of
+//     responses must match;
 //   - in each response only keys present in the expected response are
 //     checked; header schemas are compared normalised; row columns are
 //     compared structurally (CompareValue);
@@ -34,6 +37,14 @@ func CheckREST(c *Case, o *RESTOutcome) Verdict {
 	}
 	if o.Error != nil {
 		return Verdict{Diff: fmt.Sprintf("statement %d failed with status %d: %s", o.Error.Statement, o.Error.Status, o.Error.Message)}
+	}
+	if d := CompareOutputs(c.Outputs, o.Outputs); d != "" {
+		return Verdict{Diff: d}
+	}
+	if c.Responses == nil && len(c.Outputs) > 0 {
+		// A case without responses checks its outputs only, as ksqlDB's
+		// REST test runner does.
+		return Verdict{}
 	}
 	for i, raw := range c.Responses {
 		if i >= len(o.Responses) {

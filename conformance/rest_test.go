@@ -34,6 +34,14 @@ func TestCheckREST(t *testing.T) {
 		{"admin type differs", &RESTOutcome{Responses: []any{map[string]any{"admin": map[string]any{"@type": "other"}}, resp()[1]}}, "response 1.admin.@type"},
 		{"unexpected error", &RESTOutcome{Error: &RESTError{Status: 400, Message: "bad", Statement: 1}}, "statement 1 failed with status 400: bad"},
 	}
+	// Outputs are checked as in QTT; without responses, only they are.
+	oc := &Case{Outputs: []Record{{Topic: "t", Value: map[string]any{"ID": n("10")}}}}
+	if v := CheckREST(oc, &RESTOutcome{Outputs: []Record{{Topic: "t", Value: map[string]any{"ID": n("10")}}}, Responses: resp()}); !v.Pass() {
+		t.Errorf("outputs only: %s", v.Diff)
+	}
+	if v := CheckREST(oc, &RESTOutcome{}); !strings.Contains(v.Diff, "topic t: expected 1 records, got 0") {
+		t.Errorf("missing output: %q", v.Diff)
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			v := CheckREST(c, tc.o)

@@ -36,7 +36,7 @@ func TestSelfCheck(t *testing.T) {
 		t.Skipf("corpus not available: %v", err)
 	}
 	rest := RESTDriverFunc(func(_ context.Context, c *Case) (*RESTOutcome, error) {
-		o := &RESTOutcome{}
+		o := &RESTOutcome{Outputs: c.Outputs}
 		if e := c.ExpectedError; e != nil {
 			o.Error = &RESTError{Status: e.Status, Message: e.Message}
 			return o, nil
