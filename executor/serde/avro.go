@@ -294,23 +294,22 @@ func (d *avroDeserializer) Deserialize(topic string, data []byte) ([]any, error)
 // (or JSON object) rather than as a bare single value, under p.
 func Wrapped(cols []types.Column, p Props) bool { return wrapped(cols, p) }
 
-// inferenceSchema reads the schema that a topic's key or value columns are
-// inferred from: the one of KEY_/VALUE_SCHEMA_ID if given, else the latest
-// of the side's subject. A key subject that does not exist gives nil and no
-// error; a missing value subject is ksqlDB's error.
-func inferenceSchema(sr SchemaRegistry, topic string, p Props) (*RegistrySchema, error) {
+// inferenceSchema reads the schema of type typ that a topic's key or value
+// columns are inferred from: the one of KEY_/VALUE_SCHEMA_ID if given, else
+// the latest of the side's subject. A key subject that does not exist gives
+// nil and no error; a missing value subject is ksqlDB's error, and a schema
+// of another type an error too.
+func inferenceSchema(sr SchemaRegistry, topic string, p Props, typ string) (*RegistrySchema, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
 	defer cancel()
+	subject := Subject(topic, p.IsKey)
+	var rs RegistrySchema
+	var err error
 	if p.SchemaID > 0 {
-		rs, err := sr.SchemaByID(ctx, p.SchemaID)
-		if err != nil {
+		if rs, err = sr.SchemaByID(ctx, p.SchemaID); err != nil {
 			return nil, fmt.Errorf("reading the schema of id %d: %w", p.SchemaID, err)
 		}
-		return &rs, nil
-	}
-	subject := Subject(topic, p.IsKey)
-	_, rs, err := sr.SchemaByVersion(ctx, subject, -1)
-	if err != nil {
+	} else if _, rs, err = sr.SchemaByVersion(ctx, subject, -1); err != nil {
 		if errors.Is(err, ErrSubjectNotFound) {
 			if p.IsKey {
 				return nil, nil
@@ -318,6 +317,9 @@ func inferenceSchema(sr SchemaRegistry, topic string, p Props) (*RegistrySchema,
 			return nil, missingValueSchema(topic, subject)
 		}
 		return nil, fmt.Errorf("reading the schema of subject %s: %w", subject, err)
+	}
+	if !rs.IsType(typ) {
+		return nil, fmt.Errorf("the schema of subject %s is a %s schema, not %s", subject, rs.TypeName(), typ)
 	}
 	return &rs, nil
 }
@@ -348,14 +350,11 @@ var ErrSubjectNotFound = errors.New("subject not found")
 // is one column, ROWVAL or ROWKEY. A key subject that does not exist gives
 // no columns; a missing value subject is an error.
 func (f *Avro) InferColumns(topic string, p Props) ([]types.Column, error) {
-	rs, err := inferenceSchema(f.sr, topic, p)
+	rs, err := inferenceSchema(f.sr, topic, p, SchemaTypeAvro)
 	if err != nil || rs == nil {
 		return nil, err
 	}
 	subject := Subject(topic, p.IsKey)
-	if !rs.IsType(SchemaTypeAvro) {
-		return nil, fmt.Errorf("the schema of subject %s is a %s schema, not AVRO", subject, rs.TypeName())
-	}
 	text := rs.Text
 	single, unwrapped := inferredShape(p)
 	s, err := parseAvro(text)

@@ -18,16 +18,16 @@ import (
 // before the document), with the JSON Schema of the columns registered as
 // Kafka Connect's JsonSchemaData writes it.
 type JSONSR struct {
-	sr    SchemaRegistry
+	sr SchemaRegistry
+	// cache remembers the ids of the schemas serializers registered; the
+	// reader needs no schema (the document is read as ksqlDB's JSON), so
+	// nothing is ever parsed by id.
 	cache *schemaCache[struct{}]
 }
 
 // NewJSONSR returns the JSON_SR format over a schema registry.
 func NewJSONSR(sr SchemaRegistry) *JSONSR {
-	return &JSONSR{sr: sr, cache: newSchemaCache(sr, SchemaTypeJSON, func(rs RegistrySchema) (struct{}, error) {
-		if !json.Valid([]byte(rs.Text)) {
-			return struct{}{}, errors.New("not a JSON schema")
-		}
+	return &JSONSR{sr: sr, cache: newSchemaCache(sr, SchemaTypeJSON, func(RegistrySchema) (struct{}, error) {
 		return struct{}{}, nil
 	})}
 }
@@ -116,14 +116,11 @@ func (d jsonSRDeserializer) Deserialize(topic string, data []byte) ([]any, error
 // Schema, as for AVRO: an object's properties become columns unless the
 // side is unwrapped; anything else is one column, ROWVAL or ROWKEY.
 func (f *JSONSR) InferColumns(topic string, p Props) ([]types.Column, error) {
-	rs, err := inferenceSchema(f.sr, topic, p)
+	rs, err := inferenceSchema(f.sr, topic, p, SchemaTypeJSON)
 	if err != nil || rs == nil {
 		return nil, err
 	}
 	subject := Subject(topic, p.IsKey)
-	if !rs.IsType(SchemaTypeJSON) {
-		return nil, fmt.Errorf("the schema of subject %s is a %s schema, not JSON", subject, rs.TypeName())
-	}
 	single, unwrapped := inferredShape(p)
 	node, err := parseJSONSchema([]byte(rs.Text))
 	if err != nil {

@@ -276,14 +276,11 @@ func (f *Protobuf) InferColumns(topic string, p Props) ([]types.Column, error) {
 	if f.sr == nil {
 		return nil, nil
 	}
-	rs, err := inferenceSchema(f.sr, topic, p)
+	rs, err := inferenceSchema(f.sr, topic, p, SchemaTypeProtobuf)
 	if err != nil || rs == nil {
 		return nil, err
 	}
 	subject := Subject(topic, p.IsKey)
-	if !rs.IsType(SchemaTypeProtobuf) {
-		return nil, fmt.Errorf("the schema of subject %s is a %s schema, not PROTOBUF", subject, rs.TypeName())
-	}
 	fd, err := f.compile(*rs)
 	if err != nil {
 		return nil, fmt.Errorf("schema of subject %s: %w", subject, err)

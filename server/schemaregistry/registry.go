@@ -309,22 +309,16 @@ func (r *Registry) Register(_ context.Context, subject string, s serde.RegistryS
 // SchemaByID implements serde.SchemaRegistry.
 func (r *Registry) SchemaByID(_ context.Context, id int) (serde.RegistrySchema, error) {
 	rs, err := r.Schema(id)
-	rs.Type = typeName(rs.Type)
+	rs.Type = rs.TypeName()
 	return rs, err
 }
 
 // SchemaByVersion implements serde.SchemaRegistry.
 func (r *Registry) SchemaByVersion(_ context.Context, subject string, version int) (int, serde.RegistrySchema, error) {
 	ss, err := r.Version(subject, version)
-	return ss.ID, serde.RegistrySchema{Type: typeName(ss.SchemaType), Text: ss.Schema, References: ss.References}, err
-}
-
-// typeName is the API's name of a stored type ("" is AVRO).
-func typeName(typ string) string {
-	if typ == "" {
-		return serde.SchemaTypeAvro
-	}
-	return typ
+	rs := serde.RegistrySchema{Type: ss.SchemaType, Text: ss.Schema, References: ss.References}
+	rs.Type = rs.TypeName()
+	return ss.ID, rs, err
 }
 
 // Schema returns the schema of an id (its Type "" for AVRO, as stored).
