@@ -107,15 +107,7 @@ func (p *Planner) pullSource(q *ast.Query) *catalog.Source {
 	if q.Emit != ast.EmitNone {
 		return nil
 	}
-	rel := q.From
-	for {
-		j, ok := rel.(*ast.Join)
-		if !ok {
-			break
-		}
-		rel = j.Left
-	}
-	tbl, ok := rel.(*ast.Table)
+	tbl, ok := leftmost(q.From).(*ast.Table)
 	if !ok {
 		return nil
 	}

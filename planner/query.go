@@ -269,16 +269,20 @@ func sameSchema(a, b *types.Schema) bool {
 }
 
 func (p *Planner) primarySource(q *ast.Query) *catalog.Source {
-	rel := q.From
+	src, _ := p.cat.Source(leftmost(q.From).(*ast.Table).Name)
+	return src
+}
+
+// leftmost is the first relation of a FROM clause: the left side of its
+// joins, all the way down.
+func leftmost(rel ast.Relation) ast.Relation {
 	for {
 		j, ok := rel.(*ast.Join)
 		if !ok {
-			break
+			return rel
 		}
 		rel = j.Left
 	}
-	src, _ := p.cat.Source(rel.(*ast.Table).Name)
-	return src
 }
 
 // planSelect plans the body of a SELECT. sinkName is empty for push and
