@@ -18,15 +18,27 @@ import (
 	"github.com/eddysql/eddy/server/config"
 )
 
-// startServer runs a server with the embedded broker on loopback ports.
-func startServer(t *testing.T) *Server {
-	t.Helper()
+// testConfig is a server configuration for tests: REST and the embedded
+// broker on free loopback ports, state in a temporary directory.
+func testConfig(t *testing.T) config.Config {
 	cfg := config.Defaults()
 	cfg[config.Listeners] = "http://127.0.0.1:0"
 	cfg[config.StateDir] = t.TempDir()
 	cfg[config.EmbeddedBrokerPort] = "0"
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := Start(context.Background(), cfg, log)
+	return cfg
+}
+
+// startServer runs a server with the embedded broker on loopback ports.
+func startServer(t *testing.T) *Server {
+	t.Helper()
+	return startServerWith(t, testConfig(t), io.Discard)
+}
+
+// startServerWith runs a server on cfg, logging to logs, until the test
+// ends.
+func startServerWith(t *testing.T, cfg config.Config, logs io.Writer) *Server {
+	t.Helper()
+	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("starting server: %v", err)
 	}

@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-
-	"github.com/eddysql/eddy/server/config"
 )
 
 // TestRestartReplaysCommands stops an interactive server and starts a new
@@ -15,11 +13,7 @@ import (
 // the command topic brings the stream and the query back with the same
 // query id, and the query goes on with new input.
 func TestRestartReplaysCommands(t *testing.T) {
-	stateDir := t.TempDir()
-	cfg := config.Defaults()
-	cfg[config.Listeners] = "http://127.0.0.1:0"
-	cfg[config.StateDir] = stateDir
-	cfg[config.EmbeddedBrokerPort] = "0"
+	cfg := testConfig(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	s, err := Start(context.Background(), cfg, log)

@@ -27,9 +27,7 @@ func TestTwoServersShareQueries(t *testing.T) {
 	defer cluster.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	start := func() *Server {
-		cfg := config.Defaults()
-		cfg[config.Listeners] = "http://127.0.0.1:0"
-		cfg[config.StateDir] = t.TempDir()
+		cfg := testConfig(t)
 		cfg[config.BootstrapServers] = strings.Join(cluster.ListenAddrs(), ",")
 		cfg[config.ServiceID] = "shared_"
 		s, err := Start(context.Background(), cfg, log)

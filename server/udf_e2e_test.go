@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,25 +12,15 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
-
-	"github.com/eddysql/eddy/server/config"
 )
 
 // startServerWithExtensions runs a server loading the user functions of dir.
 func startServerWithExtensions(t *testing.T, dir string, logs io.Writer) *Server {
 	t.Helper()
-	cfg := config.Defaults()
-	cfg[config.Listeners] = "http://127.0.0.1:0"
-	cfg[config.StateDir] = t.TempDir()
-	cfg[config.EmbeddedBrokerPort] = "0"
+	cfg := testConfig(t)
 	cfg["ksql.extension.dir"] = dir
 	cfg["eddy.udf.wasm.call.timeout.ms"] = "500"
-	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, nil)))
-	if err != nil {
-		t.Fatalf("starting server: %v", err)
-	}
-	t.Cleanup(s.Close)
-	return s
+	return startServerWith(t, cfg, logs)
 }
 
 func TestEndToEndWasmUserFunctions(t *testing.T) {
