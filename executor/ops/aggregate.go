@@ -29,8 +29,10 @@ type Store interface {
 // a store. Stored values are the latest input timestamp followed by each
 // call's encoded accumulator.
 type aggregate struct {
-	step     *physical.Aggregate
-	store    Store
+	step  *physical.Aggregate
+	store Store
+	// windows fronts the store of a hopping or tumbling aggregation.
+	windows  *windowCache
 	keyCodec *rowCodec
 	aggs     []udaf.Aggregator
 	args     [][]eval.Evaluator
@@ -61,6 +63,9 @@ func newAggregate(step *physical.Aggregate, store Store, aggregates *udaf.Regist
 		return nil, err
 	}
 	a.keyCodec = codec
+	if step.Window != nil && step.Window.Kind != "SESSION" {
+		a.windows = newWindowCache(store, windowCacheBytes)
+	}
 	for _, c := range step.Calls {
 		argTypes := make([]*types.Type, len(c.Args))
 		for i, x := range c.Args {
@@ -240,8 +245,17 @@ type fatalError struct{ err error }
 func (f fatalError) Error() string { return f.err.Error() }
 func (f fatalError) Unwrap() error { return f.err }
 
-func (a *aggregate) load(sk []byte) (accs, bool, error) {
-	b, ok, err := a.store.Get(sk)
+// load reads a group's accumulators; start is the window start of a time
+// window, which the window cache files it under (ignored otherwise).
+func (a *aggregate) load(sk []byte, start int64) (accs, bool, error) {
+	var b []byte
+	var ok bool
+	var err error
+	if a.windows != nil {
+		b, ok, err = a.windows.get(sk, start)
+	} else {
+		b, ok, err = a.store.Get(sk)
+	}
 	if err != nil {
 		return accs{}, false, fatalError{err}
 	}
@@ -255,12 +269,17 @@ func (a *aggregate) load(sk []byte) (accs, bool, error) {
 	return st, true, nil
 }
 
-func (a *aggregate) save(sk []byte, st accs) error {
+func (a *aggregate) save(sk []byte, start int64, st accs) error {
 	b, err := a.encode(st)
 	if err != nil {
 		return fatalError{err}
 	}
-	if err := a.store.Put(sk, b); err != nil {
+	if a.windows != nil {
+		err = a.windows.put(sk, start, b)
+	} else {
+		err = a.store.Put(sk, b)
+	}
+	if err != nil {
 		return fatalError{err}
 	}
 	return nil
@@ -286,7 +305,7 @@ func (a *aggregate) emitChange(ctx context.Context, key []any, w *Window, st acc
 }
 
 func (a *aggregate) processPlain(ctx context.Context, r *Record, key []any, kb []byte) error {
-	st, existed, err := a.load(kb)
+	st, existed, err := a.load(kb, 0)
 	if err != nil {
 		return err
 	}
@@ -301,7 +320,7 @@ func (a *aggregate) processPlain(ctx context.Context, r *Record, key []any, kb [
 	if st, err = a.fold(st, r); err != nil {
 		return err
 	}
-	if err := a.save(kb, st); err != nil {
+	if err := a.save(kb, 0, st); err != nil {
 		return err
 	}
 	return a.emitChange(ctx, key, nil, st, prev, true, r)
@@ -343,14 +362,14 @@ func (a *aggregate) processTime(ctx context.Context, r *Record, key []any, kb []
 			continue
 		}
 		sk := state.WindowKey(kb, start)
-		st, _, err := a.load(sk)
+		st, _, err := a.load(sk, start)
 		if err != nil {
 			return err
 		}
 		if st, err = a.fold(st, r); err != nil {
 			return err
 		}
-		if err := a.save(sk, st); err != nil {
+		if err := a.save(sk, start, st); err != nil {
 			return err
 		}
 		win := &Window{Start: start, End: end}
@@ -452,7 +471,7 @@ func (a *aggregate) processSession(ctx context.Context, r *Record, key []any, kb
 		}
 	}
 	sk := state.SessionKey(kb, cur.end, cur.start)
-	if err := a.save(sk, st); err != nil {
+	if err := a.save(sk, cur.start, st); err != nil {
 		return err
 	}
 	win := &Window{Start: cur.start, End: cur.end, Session: true}
@@ -496,7 +515,7 @@ func (a *aggregate) emitClosed(ctx context.Context) error {
 			// stream time past it leaves nothing to emit.
 			continue
 		}
-		st, ok, err := a.load([]byte(sk))
+		st, ok, err := a.load([]byte(sk), ow.start)
 		if err != nil || !ok {
 			continue
 		}

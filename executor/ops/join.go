@@ -12,6 +12,7 @@ import (
 	"github.com/eddysql/eddy/executor/state"
 	"github.com/eddysql/eddy/planner/physical"
 	"github.com/eddysql/eddy/planner/types"
+	"github.com/eddysql/eddy/udf/udaf"
 )
 
 // join joins two keyed inputs. Stream sides keep their rows in window
@@ -23,7 +24,7 @@ type join struct {
 	index      Store          // foreign-key joins: (right key, left key) -> nothing
 	stores     [2]Store
 	keys       [2]*rowCodec
-	rows       [2]*rowCodec
+	rowTypes   [2][]*types.Type
 	widths     [2]int
 	next       Operator
 	policy     ErrorPolicy
@@ -59,11 +60,10 @@ func newJoin(step *physical.Join, stores func(string) (Store, error), next Opera
 		if err != nil {
 			return nil, err
 		}
-		rc, err := newRowCodec(cols)
-		if err != nil {
-			return nil, err
+		j.keys[side], j.widths[side] = k, len(cols)
+		for _, c := range cols {
+			j.rowTypes[side] = append(j.rowTypes[side], c.Type)
 		}
-		j.keys[side], j.rows[side], j.widths[side] = k, rc, len(cols)
 	}
 	var err error
 	if j.stores[0], err = stores(step.LeftStore); err != nil {
@@ -84,18 +84,14 @@ func newJoin(step *physical.Join, stores func(string) (Store, error), next Opera
 }
 
 func (j *join) encodeRow(side int, ts int64, row []any) ([]byte, error) {
-	b, err := j.rows[side].encode(row)
-	if err != nil {
-		return nil, err
-	}
-	return append(binary.BigEndian.AppendUint64(nil, uint64(ts)), b...), nil
+	return udaf.AppendValues(binary.BigEndian.AppendUint64(nil, uint64(ts)), j.rowTypes[side], row)
 }
 
 func (j *join) decodeRow(side int, v []byte) (int64, []any, error) {
 	if len(v) < 8 {
 		return 0, nil, errors.New("corrupt join state")
 	}
-	row, err := j.rows[side].decode(v[8:])
+	row, err := udaf.DecodeValues(j.rowTypes[side], v[8:])
 	return int64(binary.BigEndian.Uint64(v)), row, err
 }
 

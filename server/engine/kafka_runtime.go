@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/eddysql/eddy/executor/kafkaio"
 	"github.com/eddysql/eddy/executor/ops"
@@ -34,6 +35,10 @@ type KafkaRuntime struct {
 	// deleted remembers the topics this runtime deleted, for the same
 	// reason: until the brokers' metadata drops them they are gone here.
 	deleted map[string]bool
+	// partitions caches topics' partition counts for EndOffsets, so that a
+	// pull query costs one ListOffsets round trip instead of a metadata
+	// request first; entries are refreshed after partitionsTTL.
+	partitions map[string]topicPartitions
 	// exactlyOnce is the default processing guarantee of persistent
 	// queries (WithProcessingGuarantee).
 	exactlyOnce bool
@@ -175,6 +180,7 @@ func (k *KafkaRuntime) CreateTopic(ctx context.Context, name string, partitions,
 func (k *KafkaRuntime) DeleteTopic(ctx context.Context, name string) error {
 	k.mu.Lock()
 	delete(k.created, name)
+	delete(k.partitions, name)
 	k.deleted[name] = true
 	k.mu.Unlock()
 	resp, err := k.admin.DeleteTopics(ctx, name)
@@ -248,9 +254,78 @@ func (k *KafkaRuntime) Scan(ctx context.Context, topics []string, fromBeginning 
 	})
 }
 
+type topicPartitions struct {
+	count int32
+	at    time.Time
+}
+
+// partitionsTTL bounds how long a partition count is trusted: partitions
+// can be added to a topic.
+const partitionsTTL = 10 * time.Second
+
 // EndOffsets implements Runtime. Under exactly-once the offsets are the
 // last stable ones, as a read-committed consumer sees the topic.
 func (k *KafkaRuntime) EndOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
+	k.mu.Lock()
+	tp, ok := k.partitions[topic]
+	k.mu.Unlock()
+	if ok && time.Since(tp.at) < partitionsTTL {
+		if out, err := k.listEnds(ctx, topic, tp.count); err == nil {
+			return out, nil
+		}
+		// The topic may have changed (deleted, recreated): ask the
+		// metadata again.
+	}
+	out, err := k.adminEndOffsets(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	if k.partitions == nil {
+		k.partitions = map[string]topicPartitions{}
+	}
+	k.partitions[topic] = topicPartitions{count: int32(len(out)), at: time.Now()}
+	k.mu.Unlock()
+	return out, nil
+}
+
+// listEnds sends one ListOffsets request for partitions 0..n-1 of topic;
+// the client splits it among the partitions' leaders.
+func (k *KafkaRuntime) listEnds(ctx context.Context, topic string, n int32) (map[int32]int64, error) {
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.ReplicaID = -1
+	if k.exactlyOnce {
+		req.IsolationLevel = 1
+	}
+	rt := kmsg.NewListOffsetsRequestTopic()
+	rt.Topic = topic
+	for p := range n {
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Partition = p
+		rp.Timestamp = -1 // the end
+		rt.Partitions = append(rt.Partitions, rp)
+	}
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, k.client)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int32]int64, n)
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				return nil, err
+			}
+			out[p.Partition] = p.Offset
+		}
+	}
+	if len(out) != int(n) {
+		return nil, fmt.Errorf("listing end offsets of %s: %d of %d partitions answered", topic, len(out), n)
+	}
+	return out, nil
+}
+
+func (k *KafkaRuntime) adminEndOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
 	list := k.admin.ListEndOffsets
 	if k.exactlyOnce {
 		list = k.admin.ListCommittedOffsets

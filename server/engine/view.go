@@ -86,12 +86,12 @@ func openTableView(rt Runtime, formats *serde.Registry, src *catalog.Source, dir
 			return nil, err
 		}
 	}
-	opts := []state.Option{state.WithFS(vfs.NewMem())}
+	opts := []state.Option{state.ForReads(), state.WithFS(vfs.NewMem())}
 	path := "view"
 	if dir != "" {
 		// A view is rebuilt from its topic: what an earlier run left is
 		// of no use without the offsets it was read to.
-		path, opts = filepath.Join(dir, src.Name), nil
+		path, opts = filepath.Join(dir, src.Name), opts[:1]
 		if err := os.RemoveAll(path); err != nil {
 			return nil, fmt.Errorf("clearing the view of %s: %w", src.Name, err)
 		}

@@ -42,3 +42,25 @@ func TestEncodeValueRoundTrip(t *testing.T) {
 		t.Error("truncated value decoded")
 	}
 }
+
+func TestAppendValuesRoundTrip(t *testing.T) {
+	ts := []*types.Type{types.StringType, types.BigintType, types.DoubleType, types.TimestampType, types.BytesType}
+	row := []any{"k", int64(-7), 2.5, types.Timestamp(1_700_000_000_000), nil}
+	b, err := AppendValues([]byte("prefix"), ts, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeValues(ts, b[len("prefix"):])
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(row) {
+		t.Fatalf("round trip: %v %v", got, err)
+	}
+	if _, err := AppendValues(nil, ts, row[:4]); err == nil {
+		t.Error("a short row encoded")
+	}
+	if _, err := AppendValues(nil, ts[:1], []any{int64(1)}); err == nil {
+		t.Error("a BIGINT encoded as STRING")
+	}
+	if _, err := DecodeValues(ts, b[len("prefix"):len(b)-1]); err == nil {
+		t.Error("truncated row decoded")
+	}
+}

@@ -21,6 +21,32 @@ func DecodeValue(t *types.Type, b []byte) (any, error) {
 	return v, r.done()
 }
 
+// AppendValues appends a row of typed, nullable values, one per type; the
+// operators keep rows in their state this way, which decodes several
+// times faster than JSON.
+func AppendValues(b []byte, ts []*types.Type, vals []any) ([]byte, error) {
+	if len(vals) != len(ts) {
+		return nil, fmt.Errorf("udaf: %d values for %d types", len(vals), len(ts))
+	}
+	for i, t := range ts {
+		var err error
+		if b, err = appendValue(b, t, vals[i]); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// DecodeValues is AppendValues' inverse.
+func DecodeValues(ts []*types.Type, b []byte) ([]any, error) {
+	r := &reader{b: b}
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = r.value(t)
+	}
+	return out, r.done()
+}
+
 // appendValue appends a typed, nullable value.
 func appendValue(b []byte, t *types.Type, v any) ([]byte, error) {
 	if v == nil {
