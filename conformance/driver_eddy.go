@@ -202,11 +202,22 @@ func sourceTopics(stmt string) map[string]int {
 	return out
 }
 
-// topicLog is every record of the case in production order.
-type topicLog struct{ records []*ops.Raw }
+// topicLog is every record of the case in production order. Offsets
+// count per topic partition, as Kafka's do (ROWOFFSET shows them).
+type topicLog struct {
+	records []*ops.Raw
+	next    map[string]map[int32]int64
+}
 
 func (l *topicLog) add(r *ops.Raw) {
-	r.Offset = int64(len(l.records))
+	if l.next == nil {
+		l.next = map[string]map[int32]int64{}
+	}
+	if l.next[r.Topic] == nil {
+		l.next[r.Topic] = map[int32]int64{}
+	}
+	r.Offset = l.next[r.Topic][r.Partition]
+	l.next[r.Topic][r.Partition]++
 	l.records = append(l.records, r)
 }
 

@@ -131,10 +131,12 @@ selectItem
 
 // GROUP BY / PARTITION BY: a plain list, or a parenthesised list of two or
 // more (a single parenthesised expression is just a parenthesised expression).
+// GROUP BY and PARTITION BY take value expressions, as in ksqlDB: a bare
+// boolean (PARTITION BY a AND b) is a syntax error, a parenthesized one is not.
 expressionList
     : LPAREN RPAREN
-    | LPAREN expression (COMMA expression)+ RPAREN
-    | expression (COMMA expression)*
+    | LPAREN valueExpression (COMMA valueExpression)+ RPAREN
+    | valueExpression (COMMA valueExpression)*
     ;
 
 relation

@@ -67,7 +67,12 @@ func (b *builder) selectItem(ctx gen.ISelectItemContext) ast.SelectItem {
 }
 
 func (b *builder) expressionList(ctx gen.IExpressionListContext) []ast.Expr {
-	return b.exprs(ctx.(*gen.ExpressionListContext).AllExpression())
+	vs := ctx.(*gen.ExpressionListContext).AllValueExpression()
+	out := make([]ast.Expr, len(vs))
+	for i, v := range vs {
+		out[i] = b.value(v)
+	}
+	return out
 }
 
 func (b *builder) relation(ctx gen.IRelationContext) ast.Relation {

@@ -49,44 +49,53 @@ func (e *nonAggregateError) Error() string {
 
 // sqlText prints an expression the way ksqlDB quotes it in messages:
 // unqualified upper-case names, binary operations in parentheses.
-func sqlText(e ast.Expr) string {
+func sqlText(e ast.Expr) string { return sqlPrinter{}.text(e) }
+
+// sqlPrinter prints expressions for sqlText; in a join (join set) ksqlDB
+// names qualified columns <ALIAS>_<COLUMN>, as the join's schema does.
+type sqlPrinter struct{ join bool }
+
+func (p sqlPrinter) text(e ast.Expr) string {
 	switch n := e.(type) {
 	case *ast.ColumnRef:
+		if p.join && n.Qualifier != "" {
+			return strings.ToUpper(n.Qualifier) + "_" + n.Name
+		}
 		return n.Name
 	case *ast.FuncCall:
 		if n.Star {
 			return strings.ToUpper(n.Name) + "(*)"
 		}
-		return strings.ToUpper(n.Name) + "(" + sqlList(n.Args) + ")"
+		return strings.ToUpper(n.Name) + "(" + p.list(n.Args) + ")"
 	case *ast.Dereference:
-		return sqlText(n.Struct) + "->" + n.Field
+		return p.text(n.Struct) + "->" + n.Field
 	case *ast.Subscript:
-		return sqlText(n.Container) + "[" + sqlText(n.Index) + "]"
+		return p.text(n.Container) + "[" + p.text(n.Index) + "]"
 	case *ast.Binary:
-		return "(" + sqlText(n.Left) + " " + n.Op.String() + " " + sqlText(n.Right) + ")"
+		return "(" + p.text(n.Left) + " " + n.Op.String() + " " + p.text(n.Right) + ")"
 	case *ast.Unary:
 		switch n.Op {
 		case ast.OpNot:
-			return "(NOT " + sqlText(n.Operand) + ")"
+			return "(NOT " + p.text(n.Operand) + ")"
 		case ast.OpNeg:
-			return "-" + sqlText(n.Operand)
+			return "-" + p.text(n.Operand)
 		}
-		return sqlText(n.Operand)
+		return p.text(n.Operand)
 	case *ast.IsNull:
 		if n.Not {
-			return "(" + sqlText(n.Value) + " IS NOT NULL)"
+			return "(" + p.text(n.Value) + " IS NOT NULL)"
 		}
-		return "(" + sqlText(n.Value) + " IS NULL)"
+		return "(" + p.text(n.Value) + " IS NULL)"
 	case *ast.ArrayCtor:
-		return "ARRAY[" + sqlList(n.Elems) + "]"
+		return "ARRAY[" + p.list(n.Elems) + "]"
 	}
 	return exprText(e)
 }
 
-func sqlList(es []ast.Expr) string {
+func (p sqlPrinter) list(es []ast.Expr) string {
 	parts := make([]string, len(es))
 	for i, a := range es {
-		parts[i] = sqlText(a)
+		parts[i] = p.text(a)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -268,7 +268,7 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 			}
 			c := out.Columns[i]
 			// Named as the call, so messages quote the SQL (SUM(VALUE)).
-			return &expr.Column{Index: i, Name: sqlText(fc), T: c.Type}, true, nil
+			return &expr.Column{Index: i, Name: sqlPrinter{join: b.join}.text(fc), T: c.Type}, true, nil
 		}
 		if p.hasAggregate(a) {
 			return nil, false, nil

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"strconv"
@@ -554,6 +555,11 @@ func (b *binder) bindIn(e *ast.In, sc *scope) (expr.Expr, error) {
 			return nil, err
 		}
 		if list[i], err = b.coerceInElement(a, v, x.Type(), sc); err != nil {
+			var mismatch *opMismatch
+			if errors.As(err, &mismatch) {
+				// ksqlDB names the type the list has widened to so far.
+				mismatch.target = ct
+			}
 			return nil, errorf(a.Position(), "%s%s", prefix, err)
 		}
 		if next := commonType(ct, list[i].Type()); next != nil {

@@ -453,3 +453,37 @@ func fillJoinOutput(step *physical.Join, keyCol types.Column, lcols, rcols []typ
 		types.Column{Name: types.RowOffset, Type: types.BigintType})
 	step.Out = out
 }
+
+// declaredColumns lists the columns of a join's sources as each declares
+// them, renamed <ALIAS>_<NAME>: the order in which ksqlDB's SELECT *
+// selects a join's columns. Re-keyed by PARTITION BY, a join's star
+// selects what the re-keying saw instead: per source its value columns,
+// its pseudo columns and then its key columns (repartitioned).
+func (p *Planner) declaredColumns(r *relation, repartitioned bool) []string {
+	var out []string
+	for i, name := range r.sources {
+		src, ok := p.cat.Source(name)
+		if !ok || i >= len(r.aliases) {
+			return nil
+		}
+		add := func(keys bool) {
+			for _, c := range src.Schema.Columns {
+				if (c.Namespace == types.NsKey) == keys {
+					out = append(out, r.aliases[i]+"_"+c.Name)
+				}
+			}
+		}
+		if !repartitioned {
+			for _, c := range src.Schema.Columns {
+				out = append(out, r.aliases[i]+"_"+c.Name)
+			}
+			continue
+		}
+		add(false)
+		for _, pc := range []string{types.RowTime, types.RowPartition, types.RowOffset} {
+			out = append(out, r.aliases[i]+"_"+pc)
+		}
+		add(true)
+	}
+	return out
+}

@@ -96,6 +96,45 @@ type projectionOpts struct {
 	// selecting one of them selects the key.
 	keyEquiv map[string]bool
 	table    bool
+	// starOrder is, for a persistent join, the order its star selects
+	// columns in: each source's own columns as declared (<ALIAS>_<NAME>),
+	// whatever re-keying did to the join's schema.
+	starOrder []string
+	// starPseudo lets the star select the join sources' pseudo columns
+	// (<ALIAS>_ROWTIME, ...), as it does after PARTITION BY.
+	starPseudo bool
+}
+
+// starIndexes lists the schema columns a star visits, in order: the
+// schema's order, or opts.starOrder's with the columns it does not name
+// (generated keys first) around it.
+func starIndexes(schema *types.Schema, order []string) []int {
+	if order == nil {
+		out := make([]int, len(schema.Columns))
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	named := map[int]bool{}
+	var mid []int
+	for _, n := range order {
+		if i := schema.Find(n); i >= 0 && !named[i] {
+			named[i] = true
+			mid = append(mid, i)
+		}
+	}
+	var head, tail []int
+	for i, c := range schema.Columns {
+		switch {
+		case named[i]:
+		case c.Namespace == types.NsKey:
+			head = append(head, i)
+		default:
+			tail = append(tail, i)
+		}
+	}
+	return append(append(head, mid...), tail...)
 }
 
 func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, quals, hidden map[string]bool, subst map[string]int, sinkName string, opts projectionOpts) (*physical.Project, error) {
@@ -148,8 +187,9 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			if it.StarOf != "" && !quals[it.StarOf] {
 				return nil, errorf(it.Position(), "Failed to prepare statement: '%s' is not a valid stream/table name or alias.", it.StarOf)
 			}
-			for i, c := range schema.Columns {
-				if isPseudoCol(c) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && (isSidePseudo(c.Name, quals) || (it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")))) {
+			for _, i := range starIndexes(schema, opts.starOrder) {
+				c := schema.Columns[i]
+				if isPseudoCol(c) || strings.HasPrefix(c.Name, "KSQL_SYNTH_") || (b.join && ((isSidePseudo(c.Name, quals) && !opts.starPseudo) || (it.StarOf != "" && !strings.HasPrefix(c.Name, it.StarOf+"_")))) {
 					continue
 				}
 				items = append(items, projItem{expr: &expr.Column{Index: i, Name: c.Name, T: c.Type}, name: c.Name, pos: it.Position()})
@@ -288,6 +328,12 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 				}
 				missing = append(missing, name)
 			}
+		}
+		if len(missing) > 0 && p.cfg.NewQueryPlanner && opts.keyWhat == "key column" && !opts.table {
+			// ksqlDB's new query planner lets a stream query leave key
+			// columns out: they are simply not in the result, which may
+			// be a keyless stream.
+			missing = nil
 		}
 		if len(missing) > 0 {
 			return nil, missingKeyError(sinkName, missing, opts.keyWhat)

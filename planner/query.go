@@ -300,6 +300,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	var joinTexts []string
 	var syntheticKey bool
 	var fkKey, fkSource string
+	var starOrder []string
 	if tbl, ok := q.From.(*ast.Table); ok {
 		var found bool
 		if src, found = p.cat.Source(tbl.Name); !found {
@@ -324,6 +325,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		step, quals, keyEquiv, joinTexts, syntheticKey = rel.step, joinQualifiers(rel.aliases), rel.keyEquiv, rel.keyTexts, rel.synthetic
 		fkKey, fkSource = rel.fkLeftKey, rel.fkLeftSource
 		qp.Sources, qp.Table, qp.Window = rel.sources, rel.table, rel.window
+		starOrder = p.declaredColumns(rel, len(q.PartitionBy) > 0)
 		kind := catalog.Stream
 		if rel.table {
 			kind = catalog.Table
@@ -410,6 +412,9 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	}
 	opts := projectionOpts{keyWhat: "key column", table: isTable, keyEquiv: keyEquiv, pre: tfPre}
 	if b.join {
+		if sinkName != "" {
+			opts.starOrder, opts.starPseudo = starOrder, subst != nil
+		}
 		opts.keyWhat = "join expression"
 		if syntheticKey {
 			opts.keyWhat = "synthetic join key"
@@ -469,6 +474,10 @@ func (p *Planner) planPartitionBy(b *binder, exprs []ast.Expr, in physical.Step,
 			return nil, err
 		}
 		name := names.nameFor(a, e)
+		if c, ok := e.(*expr.Column); ok && b.join {
+			// A join's column keeps its <ALIAS>_<NAME> name as the key.
+			name = c.Name
+		}
 		if containsMap(e.Type()) {
 			return nil, plain("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: %s. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", types.QuoteIdent(name), e.Type())
 		}

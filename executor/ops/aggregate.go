@@ -230,6 +230,11 @@ func (a *aggregate) Process(ctx context.Context, r *Record) error {
 		if errors.As(perr, &fatal) {
 			return perr
 		}
+		if errors.Is(perr, udaf.ErrOverflow) {
+			// As in ksqlDB, an aggregate that no longer fits its type
+			// stops the query rather than dropping input silently.
+			return fmt.Errorf("Exception caught in process. store=%s: %w", a.step.Store, perr)
+		}
 		a.policy.logger().Warn("aggregation error, record skipped", "store", a.step.Store, "error", perr)
 	}
 	if a.step.Final {

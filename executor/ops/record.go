@@ -86,6 +86,9 @@ type ErrorPolicy struct {
 	// FailOnDeserialization stops the query instead of skipping the record
 	// (ksql.fail.on.deserialization.error).
 	FailOnDeserialization bool
+	// FailOnInvalidTimestamp stops the query when a record's timestamp
+	// column cannot be read (ksql.timestamp.throw.on.invalid).
+	FailOnInvalidTimestamp bool
 }
 
 func (p ErrorPolicy) logger() *slog.Logger {

@@ -135,6 +135,11 @@ func (s *source) ProcessRaw(ctx context.Context, raw *Raw) error {
 	s.fillHeaders(row, raw.Headers)
 	if s.tsCol >= 0 && !rec.Tombstone {
 		ts, err := s.timestamp(row[s.tsCol])
+		if err != nil && s.policy.FailOnInvalidTimestamp {
+			// Kafka Streams' wording, which ksqlDB users search for.
+			return fmt.Errorf("Fatal user code error in TimestampExtractor callback for record from topic %s partition %d offset %d: %w",
+				raw.Topic, raw.Partition, raw.Offset, err)
+		}
 		if err != nil {
 			s.policy.logger().Warn("invalid timestamp, record skipped", "source", s.step.SourceName, "topic", raw.Topic,
 				"partition", raw.Partition, "offset", raw.Offset, "error", err)

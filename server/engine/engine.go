@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/eddysql/eddy/executor/ops"
@@ -162,10 +163,11 @@ func (e *Engine) planner(cat *catalog.Catalog) *planner.Planner {
 // builder returns a topology builder for a persistent plan.
 func (e *Engine) builder(id string, root physical.Step, props map[string]string) func(ops.Emitter, func(string) (ops.Store, error)) (*ops.Topology, error) {
 	aggCfg := e.aggregateConfig(props)
+	policy := e.errorPolicy(id, props)
 	return func(em ops.Emitter, stores func(string) (ops.Store, error)) (*ops.Topology, error) {
 		return ops.Build(root, ops.Env{
 			Formats: e.formats, Emitter: em, TimestampParser: e.tsParse,
-			Policy: ops.ErrorPolicy{Log: e.log.With("query", id)}, Stores: stores, Aggregates: e.fns.Aggregates(),
+			Policy: policy, Stores: stores, Aggregates: e.fns.Aggregates(),
 			AggregateConfig: aggCfg,
 			InternalTopic:   func(suffix string) string { return e.appID(id) + "-" + suffix },
 		})
@@ -201,19 +203,40 @@ func (e *Engine) queriesOf(src string) (readers, writers []string) {
 	return readers, writers
 }
 
-// aggregateConfig reads the aggregate functions' settings from a
-// statement's properties, then the server's.
+// property reads a setting from a statement's properties, then the
+// server's.
+func (e *Engine) property(props map[string]string, key string) (string, bool) {
+	if v, ok := props[key]; ok {
+		return v, true
+	}
+	v, ok := e.cfg.Properties[key]
+	return v, ok
+}
+
+// aggregateConfig reads the aggregate functions' settings.
 func (e *Engine) aggregateConfig(props map[string]string) udaf.Config {
 	get := func(key string) int {
-		v, ok := props[key]
-		if !ok {
-			v, ok = e.cfg.Properties[key]
-		}
+		v, _ := e.property(props, key)
 		n, err := strconv.Atoi(v)
-		if !ok || err != nil {
+		if err != nil {
 			return 0
 		}
 		return n
 	}
 	return udaf.Config{CollectListLimit: get("ksql.functions.collect_list.limit"), CollectSetLimit: get("ksql.functions.collect_set.limit")}
+}
+
+// errorPolicy reads what a query does with a bad record: by default it is
+// logged and skipped; ksql.fail.on.deserialization.error and
+// ksql.timestamp.throw.on.invalid make undecodable records and invalid
+// timestamps stop the query instead.
+func (e *Engine) errorPolicy(id string, props map[string]string) ops.ErrorPolicy {
+	flag := func(key string) bool {
+		v, _ := e.property(props, key)
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		return err == nil && b
+	}
+	return ops.ErrorPolicy{Log: e.log.With("query", id),
+		FailOnDeserialization:  flag("ksql.fail.on.deserialization.error"),
+		FailOnInvalidTimestamp: flag("ksql.timestamp.throw.on.invalid")}
 }

@@ -233,7 +233,10 @@ func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity,
 		delete(s.vars, strings.ToUpper(st.Name))
 		return nil, nil
 	case *ast.RunScript:
-		return nil, errors.New("RUN SCRIPT is a CLI command: the shell reads the file and sends its statements")
+		// ksqlDB's server grammar has no RUN SCRIPT: it is a parse error
+		// there, which the hint after it explains.
+		pos := st.Position()
+		return nil, fmt.Errorf("line %d:%d: Syntax Error\nUnknown statement 'RUN'\nRUN SCRIPT is a CLI command: the shell reads the file and sends its statements", pos.Line, pos.Col)
 	case *ast.PauseResume:
 		return e.pauseResume(s, st)
 	}

@@ -118,7 +118,7 @@ func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.Que
 	earliest := strings.EqualFold(props["auto.offset.reset"], "earliest") || strings.EqualFold(props["ksql.streams.auto.offset.reset"], "earliest")
 	switch st := stmts[0].(type) {
 	case *ast.Query:
-		p, err := e.startPush(st, texts[0], earliest, e.pullOptions(props), e.aggregateConfig(props))
+		p, err := e.startPush(st, texts[0], earliest, e.pullOptions(props), e.aggregateConfig(props), props)
 		e.mu.Unlock()
 		if err != nil {
 			return nil, statementError(err, texts[0], nil)
@@ -151,7 +151,7 @@ func (e *Engine) newPush(prefix, text string, limit int) (*pushQuery, context.Co
 	return p, ctx
 }
 
-func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planner.PullOptions, aggCfg udaf.Config) (*pushQuery, error) {
+func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planner.PullOptions, aggCfg udaf.Config, props map[string]string) (*pushQuery, error) {
 	plan, _, err := e.planner(e.cat).PullQuery(q, opts)
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		return p, nil
 	}
 	env := ops.Env{Formats: e.formats, Collector: p, TimestampParser: e.tsParse,
-		Policy: ops.ErrorPolicy{Log: e.log.With("query", p.id)}, Aggregates: e.fns.Aggregates(), AggregateConfig: aggCfg}
+		Policy: e.errorPolicy(p.id, props), Aggregates: e.fns.Aggregates(), AggregateConfig: aggCfg}
 	if plan.Pull {
 		// A pull query filters and projects the view's rows: no state.
 		topo, err := ops.Build(plan.Root, env)

@@ -337,11 +337,11 @@ func eddyparserParserInit() {
 		0, 0, 437, 438, 1, 0, 0, 0, 438, 440, 1, 0, 0, 0, 439, 423, 1, 0, 0, 0,
 		439, 424, 1, 0, 0, 0, 439, 428, 1, 0, 0, 0, 439, 432, 1, 0, 0, 0, 440,
 		29, 1, 0, 0, 0, 441, 442, 5, 126, 0, 0, 442, 462, 5, 127, 0, 0, 443, 444,
-		5, 126, 0, 0, 444, 447, 3, 50, 25, 0, 445, 446, 5, 130, 0, 0, 446, 448,
-		3, 50, 25, 0, 447, 445, 1, 0, 0, 0, 448, 449, 1, 0, 0, 0, 449, 447, 1,
+		5, 126, 0, 0, 444, 447, 3, 58, 29, 0, 445, 446, 5, 130, 0, 0, 446, 448,
+		3, 58, 29, 0, 447, 445, 1, 0, 0, 0, 448, 449, 1, 0, 0, 0, 449, 447, 1,
 		0, 0, 0, 449, 450, 1, 0, 0, 0, 450, 451, 1, 0, 0, 0, 451, 452, 5, 127,
-		0, 0, 452, 462, 1, 0, 0, 0, 453, 458, 3, 50, 25, 0, 454, 455, 5, 130, 0,
-		0, 455, 457, 3, 50, 25, 0, 456, 454, 1, 0, 0, 0, 457, 460, 1, 0, 0, 0,
+		0, 0, 452, 462, 1, 0, 0, 0, 453, 458, 3, 58, 29, 0, 454, 455, 5, 130, 0,
+		0, 455, 457, 3, 58, 29, 0, 456, 454, 1, 0, 0, 0, 457, 460, 1, 0, 0, 0,
 		458, 456, 1, 0, 0, 0, 458, 459, 1, 0, 0, 0, 459, 462, 1, 0, 0, 0, 460,
 		458, 1, 0, 0, 0, 461, 441, 1, 0, 0, 0, 461, 443, 1, 0, 0, 0, 461, 453,
 		1, 0, 0, 0, 462, 31, 1, 0, 0, 0, 463, 464, 6, 16, -1, 0, 464, 465, 3, 38,
@@ -6731,8 +6731,8 @@ type IExpressionListContext interface {
 	// Getter signatures
 	LPAREN() antlr.TerminalNode
 	RPAREN() antlr.TerminalNode
-	AllExpression() []IExpressionContext
-	Expression(i int) IExpressionContext
+	AllValueExpression() []IValueExpressionContext
+	ValueExpression(i int) IValueExpressionContext
 	AllCOMMA() []antlr.TerminalNode
 	COMMA(i int) antlr.TerminalNode
 
@@ -6780,20 +6780,20 @@ func (s *ExpressionListContext) RPAREN() antlr.TerminalNode {
 	return s.GetToken(EddyParserRPAREN, 0)
 }
 
-func (s *ExpressionListContext) AllExpression() []IExpressionContext {
+func (s *ExpressionListContext) AllValueExpression() []IValueExpressionContext {
 	children := s.GetChildren()
 	len := 0
 	for _, ctx := range children {
-		if _, ok := ctx.(IExpressionContext); ok {
+		if _, ok := ctx.(IValueExpressionContext); ok {
 			len++
 		}
 	}
 
-	tst := make([]IExpressionContext, len)
+	tst := make([]IValueExpressionContext, len)
 	i := 0
 	for _, ctx := range children {
-		if t, ok := ctx.(IExpressionContext); ok {
-			tst[i] = t.(IExpressionContext)
+		if t, ok := ctx.(IValueExpressionContext); ok {
+			tst[i] = t.(IValueExpressionContext)
 			i++
 		}
 	}
@@ -6801,11 +6801,11 @@ func (s *ExpressionListContext) AllExpression() []IExpressionContext {
 	return tst
 }
 
-func (s *ExpressionListContext) Expression(i int) IExpressionContext {
+func (s *ExpressionListContext) ValueExpression(i int) IValueExpressionContext {
 	var t antlr.RuleContext
 	j := 0
 	for _, ctx := range s.GetChildren() {
-		if _, ok := ctx.(IExpressionContext); ok {
+		if _, ok := ctx.(IValueExpressionContext); ok {
 			if j == i {
 				t = ctx.(antlr.RuleContext)
 				break
@@ -6818,7 +6818,7 @@ func (s *ExpressionListContext) Expression(i int) IExpressionContext {
 		return nil
 	}
 
-	return t.(IExpressionContext)
+	return t.(IValueExpressionContext)
 }
 
 func (s *ExpressionListContext) AllCOMMA() []antlr.TerminalNode {
@@ -6890,7 +6890,7 @@ func (p *EddyParser) ExpressionList() (localctx IExpressionListContext) {
 		}
 		{
 			p.SetState(444)
-			p.Expression()
+			p.valueExpression(0)
 		}
 		p.SetState(447)
 		p.GetErrorHandler().Sync(p)
@@ -6910,7 +6910,7 @@ func (p *EddyParser) ExpressionList() (localctx IExpressionListContext) {
 			}
 			{
 				p.SetState(446)
-				p.Expression()
+				p.valueExpression(0)
 			}
 
 			p.SetState(449)
@@ -6933,7 +6933,7 @@ func (p *EddyParser) ExpressionList() (localctx IExpressionListContext) {
 		p.EnterOuterAlt(localctx, 3)
 		{
 			p.SetState(453)
-			p.Expression()
+			p.valueExpression(0)
 		}
 		p.SetState(458)
 		p.GetErrorHandler().Sync(p)
@@ -6953,7 +6953,7 @@ func (p *EddyParser) ExpressionList() (localctx IExpressionListContext) {
 			}
 			{
 				p.SetState(455)
-				p.Expression()
+				p.valueExpression(0)
 			}
 
 			p.SetState(460)
