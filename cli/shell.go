@@ -49,14 +49,18 @@ func (c *Config) width() int {
 
 // Shell is ksqlDB's CLI experience over Eddy's REST API.
 type Shell struct {
-	cfg     Config
-	client  *Client
-	out     io.Writer // Stdout, plus the spool file when spooling
-	errw    io.Writer
-	format  string
-	props   map[string]string   // SET properties, sent as streamsProperties
-	vars    map[string]variable // DEFINE'd variables by upper-case name
-	history []string            // lines entered, oldest first
+	cfg    Config
+	client *Client
+	out    io.Writer // Stdout, plus the spool file when spooling
+	errw   io.Writer
+	format string
+	props  map[string]string   // SET properties, sent as streamsProperties
+	vars   map[string]variable // DEFINE'd variables by upper-case name
+	// lastSeq is the largest commandSequenceNumber the server answered:
+	// sent back with every request, as ksqlDB's CLI does, so that a
+	// statement sees what the ones before it did on any server.
+	lastSeq *int64
+	history []string // lines entered, oldest first
 	spool   *os.File
 	buf     strings.Builder // a statement being entered over several lines
 	quit    bool

@@ -63,11 +63,25 @@ func (s *Shell) statement(ctx context.Context, stmt string) error {
 		}
 		return err
 	}
+	s.noteSequence(ents)
 	return RenderEntities(s.out, s.format, ents)
 }
 
+// noteSequence keeps the largest command sequence number of an answer.
+func (s *Shell) noteSequence(ents []json.RawMessage) {
+	for _, raw := range ents {
+		var e struct {
+			Seq *int64 `json:"commandSequenceNumber"`
+		}
+		if json.Unmarshal(raw, &e) == nil && e.Seq != nil && (s.lastSeq == nil || *e.Seq > *s.lastSeq) {
+			seq := *e.Seq
+			s.lastSeq = &seq
+		}
+	}
+}
+
 func (s *Shell) request(stmt string) wire.KsqlRequest {
-	req := wire.KsqlRequest{KSQL: stmt + ";"}
+	req := wire.KsqlRequest{KSQL: stmt + ";", CommandSequenceNumber: s.lastSeq}
 	if len(s.props) > 0 {
 		req.StreamsProperties = map[string]any{}
 		for k, v := range s.props {

@@ -143,7 +143,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 		go func() {
 			defer close(s.tailDone)
 			err := s.commands.Tail(tailCtx, next, func(e commandlog.Entry) {
-				s.engine.Replay(tailCtx, []engine.CommandEntry{{Offset: e.Offset, Statement: e.Statement, Properties: e.Properties}})
+				s.engine.Apply(tailCtx, engine.CommandEntry{Offset: e.Offset, Statement: e.Statement, Properties: e.Properties, Own: e.Own})
 			})
 			if err != nil {
 				log.Error("tailing the command topic stopped", "error", err)

@@ -20,7 +20,9 @@ import (
 
 // Entry is one command: a statement and the properties it ran with.
 type Entry struct {
-	Offset     int64             `json:"-"`
+	Offset int64 `json:"-"`
+	// Own marks a command this server wrote.
+	Own        bool              `json:"-"`
 	Statement  string            `json:"statement"`
 	Properties map[string]string `json:"streamsProperties,omitempty"`
 }
@@ -30,8 +32,8 @@ type Log struct {
 	brokers []string
 	topic   string
 	client  *kgo.Client
-	// instance marks the commands this server wrote, which it has run
-	// already and skips when it tails the log.
+	// instance marks the commands this server wrote, whose outcomes its
+	// requests wait for.
 	instance string
 }
 
@@ -87,9 +89,9 @@ func (l *Log) Append(ctx context.Context, stmt string, props map[string]string) 
 	return res[0].Record.Offset, nil
 }
 
-// Tail runs fn for every command other servers append from offset from
-// on, until ctx ends: servers sharing a service id run each other's
-// statements, so that every one runs every query.
+// Tail runs fn for every command appended from offset from on, in order,
+// until ctx ends: every server sharing a service id runs every command,
+// its own included, so that all run the same statements in the same order.
 func (l *Log) Tail(ctx context.Context, from int64, fn func(Entry)) error {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(l.brokers...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{l.topic: {0: kgo.NewOffset().At(from)}}))
@@ -103,16 +105,17 @@ func (l *Log) Tail(ctx context.Context, from int64, fn func(Entry)) error {
 			return nil
 		}
 		fetches.EachRecord(func(r *kgo.Record) {
+			var e Entry
+			if json.Unmarshal(r.Value, &e) != nil || e.Statement == "" {
+				return
+			}
+			e.Offset = r.Offset
 			for _, h := range r.Headers {
 				if h.Key == instanceHeader && string(h.Value) == l.instance {
-					return
+					e.Own = true
 				}
 			}
-			var e Entry
-			if json.Unmarshal(r.Value, &e) == nil && e.Statement != "" {
-				e.Offset = r.Offset
-				fn(e)
-			}
+			fn(e)
 		})
 	}
 }

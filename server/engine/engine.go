@@ -41,6 +41,8 @@ type Engine struct {
 	formats *serde.Registry
 	tsParse ops.TimestampParser
 
+	// reqMu serializes /ksql requests; mu guards the engine's state.
+	reqMu    sync.Mutex
 	mu       sync.Mutex
 	cat      *catalog.Catalog
 	queries  map[string]*Query
@@ -50,6 +52,7 @@ type Engine struct {
 	push     map[string]*pushQuery
 	pushSeq  int64
 	commands CommandLog
+	progress *commandProgress
 
 	viewDir string     // "" keeps pull-query views in memory
 	viewMu  sync.Mutex // guards views; taken after mu if both are
@@ -101,7 +104,7 @@ func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 	e := &Engine{
 		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
 		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
-		push: map[string]*pushQuery{}, views: map[string]*tableView{},
+		push: map[string]*pushQuery{}, views: map[string]*tableView{}, progress: newCommandProgress(),
 	}
 	e.tsParse = e.fns.TimestampParser
 	for _, o := range opts {

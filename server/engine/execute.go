@@ -61,8 +61,20 @@ func stringProps(in map[string]any) map[string]string {
 // against a copy of the catalog first; only if every one passes do they
 // run for real.
 func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire.Entity, error) {
+	if err := e.awaitSequence(ctx, req.CommandSequenceNumber); err != nil {
+		return nil, err
+	}
+	// One request at a time: a request's statements run in order, and
+	// with a command log the runner takes e.mu while a request waits.
+	e.reqMu.Lock()
+	defer e.reqMu.Unlock()
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	locked := true
+	defer func() {
+		if locked {
+			e.mu.Unlock()
+		}
+	}()
 	vars := stringProps(req.SessionVariables)
 	upper := map[string]string{}
 	for k, v := range vars {
@@ -91,16 +103,17 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 	live := &session{ctx: ctx, cat: e.cat, props: stringProps(req.StreamsProperties), vars: upper, topics: topics, seq: e.seq}
 	var out []wire.Entity
 	for i, s := range stmts {
+		var ent wire.Entity
 		if e.commands != nil && changesState(s) {
-			// The command's offset numbers it: every server replaying the
-			// log derives the same query ids from it.
-			off, err := e.commands.Append(ctx, texts[i], copyMap(live.props))
-			if err != nil {
-				return nil, statementError(wire.ServerError(err.Error()), texts[i], out)
-			}
-			live.seq = off
+			// The command runner runs it, in the command topic's order.
+			e.mu.Unlock()
+			locked = false
+			ent, err = e.distribute(ctx, texts[i], copyMap(live.props))
+			e.mu.Lock()
+			locked = true
+		} else {
+			ent, err = e.exec(live, s, texts[i])
 		}
-		ent, err := e.exec(live, s, texts[i])
 		if err != nil {
 			return nil, statementError(err, texts[i], out)
 		}
@@ -109,7 +122,9 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 			out = append(out, ent)
 		}
 	}
-	e.seq = live.seq
+	if e.commands == nil {
+		e.seq = live.seq
+	}
 	return out, nil
 }
 
@@ -253,43 +268,33 @@ func changesState(s ast.Statement) bool {
 	return false
 }
 
-// Replay applies commands from the command log at start, in order, each
-// numbered by its offset. A command that fails now (its topic was deleted,
-// say) is logged and skipped, as ksqlDB does.
+// Replay applies the commands of the command topic at start, in order,
+// each numbered by its offset (see Apply).
 func (e *Engine) Replay(ctx context.Context, entries []CommandEntry) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	for _, c := range entries {
-		stmts, texts, err := parseStatements(c.Statement, map[string]string{})
-		if err != nil || len(stmts) != 1 {
-			e.log.Warn("skipping unreadable command", "offset", c.Offset, "error", err)
-			continue
-		}
-		topics, err := e.rt.Topics(ctx)
-		if err != nil {
-			e.log.Warn("replaying command", "offset", c.Offset, "error", err)
-			continue
-		}
-		props := c.Properties
-		if props == nil {
-			props = map[string]string{}
-		}
-		s := &session{ctx: ctx, cat: e.cat, props: props, vars: map[string]string{}, topics: topics, seq: c.Offset}
-		if _, err := e.exec(s, stmts[0], texts[0]); err != nil {
-			e.log.Warn("command failed on replay, skipped", "offset", c.Offset, "statement", texts[0], "error", err)
-		}
-		e.seq = max(e.seq, s.seq)
+		e.Apply(ctx, c)
 	}
 }
 
-// CommandEntry is a command to replay.
-type CommandEntry struct {
-	Offset     int64
-	Statement  string
-	Properties map[string]string
-}
-
-// CommandLog is where accepted statements are kept.
-type CommandLog interface {
-	Append(ctx context.Context, stmt string, props map[string]string) (int64, error)
+// applyCommand runs one command of the command topic; e.mu is held.
+func (e *Engine) applyCommand(ctx context.Context, c CommandEntry) (wire.Entity, error) {
+	stmts, texts, err := parseStatements(c.Statement, map[string]string{})
+	if err != nil {
+		return nil, err
+	}
+	if len(stmts) != 1 {
+		return nil, fmt.Errorf("a command holds one statement, this one %d", len(stmts))
+	}
+	topics, err := e.rt.Topics(ctx)
+	if err != nil {
+		return nil, wire.ServerError(err.Error())
+	}
+	props := c.Properties
+	if props == nil {
+		props = map[string]string{}
+	}
+	s := &session{ctx: ctx, cat: e.cat, props: props, vars: map[string]string{}, topics: topics, seq: c.Offset}
+	ent, err := e.exec(s, stmts[0], texts[0])
+	e.seq = max(e.seq, s.seq)
+	return ent, err
 }

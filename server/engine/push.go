@@ -100,6 +100,9 @@ func (p *pushQuery) Collect(ctx context.Context, row []any, tombstone bool) bool
 
 // Query starts a push query or PRINT for /query and /query-stream.
 func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.QueryStream, error) {
+	if err := e.awaitSequence(ctx, req.CommandSequenceNumber); err != nil {
+		return nil, err
+	}
 	e.mu.Lock()
 	vars := map[string]string{}
 	for k, v := range stringProps(req.SessionVariables) {
