@@ -38,7 +38,7 @@ func (b *bench) runLatency(ctx context.Context, rate int, dur time.Duration) res
 		res.Status, res.Error = "failed", err.Error()
 		return res
 	}
-	defer b.terminate(ctx, queryID(ents))
+	defer b.terminate(ctx, q, queryID(ents))
 
 	cons, err := kgo.NewClient(kgo.SeedBrokers(b.env.brokers...), kgo.ConsumeTopics("b0l_out"),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(50*time.Millisecond))

@@ -215,7 +215,7 @@ func run(ctx context.Context, o options) (*report, error) {
 				rep.Results = append(rep.Results, pr)
 			}
 		}
-		b.terminate(ctx, qid)
+		b.terminate(ctx, q, qid)
 	}
 	if want("L") || want("B0") {
 		settle(30 * time.Second)

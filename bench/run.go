@@ -144,11 +144,22 @@ func (b *bench) committed(ctx context.Context, group string, inputs []string) in
 	return n
 }
 
-func (b *bench) terminate(ctx context.Context, queryID string) {
+// terminate ends a benchmark's query and drops its sink with its topic
+// (TERMINATE removes the internal topics), so that the records it wrote
+// do not weigh on the next benchmark: the broker runs in this process.
+func (b *bench) terminate(ctx context.Context, q querySpec, queryID string) {
 	if queryID == "" {
 		return
 	}
 	if _, err := b.env.ksql(ctx, "TERMINATE "+queryID+";"); err != nil {
 		log.Printf("terminate %s: %v", queryID, err)
+		return
+	}
+	kind := "STREAM"
+	if strings.HasPrefix(strings.TrimSpace(q.Query), "CREATE TABLE") {
+		kind = "TABLE"
+	}
+	if _, err := b.env.ksql(ctx, "DROP "+kind+" "+strings.ToLower(q.ID)+" DELETE TOPIC;"); err != nil {
+		log.Printf("dropping %s: %v", q.ID, err)
 	}
 }

@@ -254,7 +254,7 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 			return nil, err
 		}
 	}
-	q.running = &RunningQuery{ID: id, GroupID: e.groupID(id), Topics: trial.Topics(), Build: build,
+	q.running = &RunningQuery{ID: id, GroupID: e.groupID(id), Topics: trial.Topics(), Build: build, InternalTopics: trial.InternalTopics(),
 		ProcessingGuarantee: ProcessingGuarantee(s.props),
 		Stores:              trial.Stores(), ChangelogTopic: changelog,
 		ResetEarliest: strings.EqualFold(s.props["auto.offset.reset"], "earliest") || strings.EqualFold(e.cfg.Properties["ksql.streams.auto.offset.reset"], "earliest") || strings.EqualFold(e.cfg.Properties["auto.offset.reset"], "earliest"),
@@ -342,6 +342,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// terminateQuery stops a persistent query for good: as in ksqlDB, its
+// internal topics, consumer group and local state go with it. Callers
+// hold e.mu.
+func (e *Engine) terminateQuery(ctx context.Context, id string) {
+	q, ok := e.queries[id]
+	if !ok {
+		return
+	}
+	e.stopQuery(id)
+	if q.running != nil {
+		e.rt.CleanupQuery(ctx, q.running)
+	}
+}
+
 // stopQuery stops and forgets a persistent query; callers hold e.mu.
 func (e *Engine) stopQuery(id string) {
 	if _, ok := e.queries[id]; !ok {
@@ -364,7 +378,7 @@ func (e *Engine) terminate(s *session, st *ast.Terminate) (wire.Entity, error) {
 		}
 		if !s.dry {
 			for _, id := range append([]string(nil), e.order...) {
-				e.stopQuery(id)
+				e.terminateQuery(s.ctx, id)
 			}
 		}
 		ent := status(s, "terminate/ALL/execute", "Query terminated.", "")
@@ -383,7 +397,7 @@ func (e *Engine) terminate(s *session, st *ast.Terminate) (wire.Entity, error) {
 	}
 	s.stopped(id)
 	if !s.dry {
-		e.stopQuery(id)
+		e.terminateQuery(s.ctx, id)
 	}
 	ent := status(s, "terminate/"+id+"/execute", "Query terminated.", id)
 	e.record(s, ent)

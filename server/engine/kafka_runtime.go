@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -244,6 +245,31 @@ func (k *KafkaRuntime) StopQuery(id string) {
 	if ok {
 		q.cancel()
 		<-q.done
+	}
+}
+
+// CleanupQuery implements Runtime. Other servers sharing the service id
+// run the same TERMINATE and clean up after themselves; deletions they
+// did first are not errors.
+func (k *KafkaRuntime) CleanupQuery(ctx context.Context, q *RunningQuery) {
+	topics := append([]string(nil), q.InternalTopics...)
+	for _, st := range q.Stores {
+		topics = append(topics, q.ChangelogTopic(st))
+	}
+	for _, t := range topics {
+		if err := k.DeleteTopic(ctx, t); err != nil {
+			k.log.Warn("deleting a terminated query's topic", "query", q.ID, "topic", t, "error", err)
+		}
+	}
+	if resp, err := k.admin.DeleteGroups(ctx, q.GroupID); err == nil {
+		for _, r := range resp {
+			if r.Err != nil && !errors.Is(r.Err, kerr.GroupIDNotFound) && !errors.Is(r.Err, kerr.NonEmptyGroup) {
+				k.log.Warn("deleting a terminated query's consumer group", "query", q.ID, "group", r.Group, "error", r.Err)
+			}
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(k.stateDir, q.ID)); err != nil {
+		k.log.Warn("removing a terminated query's state", "query", q.ID, "error", err)
 	}
 }
 

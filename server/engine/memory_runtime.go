@@ -111,6 +111,10 @@ func (m *MemoryRuntime) StopQuery(id string) {
 	}
 }
 
+// CleanupQuery implements Runtime: the in-memory log keeps no per-query
+// state worth removing.
+func (m *MemoryRuntime) CleanupQuery(context.Context, *RunningQuery) {}
+
 // Started returns the running queries in start order.
 func (m *MemoryRuntime) Started() []*RunningQuery {
 	m.mu.Lock()

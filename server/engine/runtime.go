@@ -26,6 +26,10 @@ type Runtime interface {
 	StartQuery(ctx context.Context, q *RunningQuery) error
 	// StopQuery stops a persistent query and waits for it to end.
 	StopQuery(id string)
+	// CleanupQuery removes what a stopped query kept (TERMINATE): its
+	// internal and changelog topics, its consumer group and its local
+	// state. Best effort: what cannot be removed is logged.
+	CleanupQuery(ctx context.Context, q *RunningQuery)
 	// Scan reads topics for a push query or PRINT, calling handle for each
 	// record, until ctx ends or handle returns ops.ErrLimitReached.
 	Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error
@@ -51,6 +55,9 @@ type RunningQuery struct {
 	Stores []string
 	// ChangelogTopic names a store's changelog topic.
 	ChangelogTopic func(store string) string
+	// InternalTopics are the query's repartition and other internal
+	// topics (changelogs not included).
+	InternalTopics []string
 	// OnError is called when the query fails.
 	OnError func(error)
 	// ProcessingGuarantee overrides the runtime's processing.guarantee
