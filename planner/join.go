@@ -29,6 +29,9 @@ type relation struct {
 	// column, which the projection must include.
 	fkLeftKey    string
 	fkLeftSource string
+	// rekeyed marks a join whose rows were re-keyed on the way: its
+	// partitions are no longer those of its first source.
+	rekeyed bool
 }
 
 // joinQualifiers maps aliases to column prefixes.
@@ -242,7 +245,9 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return p.planForeignKeyJoin(j, left, right, leftKey, rightKey, leftText, rightText, typ)
 	}
 	leftKeyed, rightKeyed := isKeyColumn(leftKey, left.step.Schema()), isKeyColumn(rightKey, right.step.Schema())
-	if left.window != nil && (!leftKeyed || !rightKeyed) {
+	// Windowed keys carry their window: differently windowed sources
+	// would have to be re-keyed to meet.
+	if left.window != nil && (!leftKeyed || !rightKeyed || *left.window != *right.window) {
 		return nil, plain("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 	}
 	// Inputs read as they are must agree on partitions, or equal keys
@@ -250,6 +255,15 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if leftKeyed && rightKeyed {
 		if err := p.checkCopartitioned(left, right); err != nil {
 			return nil, err
+		}
+	}
+	for _, k := range []expr.Expr{leftKey, rightKey} {
+		if containsMap(k.Type()) {
+			name := "KSQL_COL_0"
+			if c, ok := k.(*expr.Column); ok {
+				name = c.Name
+			}
+			return nil, plain("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: %s. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", types.QuoteIdent(name), k.Type())
 		}
 	}
 	lstep, err := rekey(left.step, leftKey, left.table, "Join-left-repartition")
@@ -285,7 +299,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		skipLeft || strings.HasPrefix(lcols[0].Name, "KSQL_COL_"), skipRight || strings.HasPrefix(rcols[0].Name, "KSQL_COL_"))
 	rel := &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...),
 		table: sides == "TABLE_TABLE", sources: append(append([]string(nil), left.sources...), right.sources...),
-		keyEquiv: map[string]bool{}, window: left.window}
+		keyEquiv: map[string]bool{}, window: left.window, rekeyed: left.rekeyed || !leftKeyed || !rightKeyed}
 	for k := range left.keyEquiv {
 		rel.keyEquiv[k] = true
 	}
@@ -417,7 +431,9 @@ func rekey(in physical.Step, key expr.Expr, table bool, topic string) (physical.
 // checkCopartitioned compares the partition counts of two join inputs
 // that are not repartitioned (known for plain sources only).
 func (p *Planner) checkCopartitioned(left, right *relation) error {
-	if len(left.sources) != 1 {
+	// A join of joins is partitioned like its first source unless
+	// something in it was re-keyed.
+	if left.rekeyed {
 		return nil
 	}
 	l, lok := p.cat.Source(left.sources[0])
