@@ -2,6 +2,7 @@ package planner
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -32,6 +33,9 @@ type scope struct {
 	// SELECT and HAVING of an aggregation use it to read aggregate calls
 	// and grouping expressions from the aggregate's output.
 	pre func(e ast.Expr, clause string) (expr.Expr, bool, error)
+	// windowedLater marks the WHERE of a windowed aggregation: the window
+	// bounds exist in the query, only not yet here.
+	windowedLater bool
 }
 
 type lambdaFrame struct {
@@ -301,6 +305,10 @@ func (b *binder) bindColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) {
 	if (i < 0 || sc.hidden[e.Name]) && (e.Name == types.WindowStart || e.Name == types.WindowEnd) && sc.clause != "WHERE" {
 		return nil, errorf(e.Position(), "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", e.Name)
 	}
+	if (i < 0 || sc.hidden[e.Name]) && (e.Name == types.WindowStart || e.Name == types.WindowEnd) && sc.windowedLater {
+		// WHERE runs before the aggregation makes the window bounds.
+		return nil, errorf(e.Position(), "Error in %s expression: Unknown column %s.", sc.clause, e.Name)
+	}
 	if i < 0 || sc.hidden[e.Name] {
 		return nil, errorf(e.Position(), "%s column '%s' cannot be resolved.", sc.clause, full)
 	}
@@ -336,6 +344,12 @@ func (b *binder) bindSubscript(e *ast.Subscript, sc *scope) (expr.Expr, error) {
 func (b *binder) bindCall(e *ast.FuncCall, sc *scope) (expr.Expr, error) {
 	name := strings.ToUpper(e.Name)
 	if b.fns.IsAggregate(name) {
+		// As in ksqlDB, an argument that does not resolve is reported first.
+		for _, a := range e.Args {
+			if _, err := b.bind(a, sc); err != nil {
+				return nil, err
+			}
+		}
 		return nil, errorf(e.Position(), "Aggregate function %s is not allowed in %s clause; aggregations need a GROUP BY.", name, sc.clause)
 	}
 	if b.fns.IsTableFunction(name) {
@@ -689,5 +703,7 @@ func (b *binder) bindJoinColumn(e *ast.ColumnRef, sc *scope) (expr.Expr, error) 
 		return nil, errorf(e.Position(), "%s column '%s' cannot be resolved.", sc.clause, e.Name)
 	}
 	sort.Strings(owners)
-	return nil, errorf(e.Position(), "Column '%s' is ambiguous. Could be any of: %s", e.Name, strings.Join(owners, ", "))
+	// ksqlDB finds ambiguous columns while it builds the statement.
+	return nil, &Error{Pos: e.Position(), Prefix: "Exception while preparing statement: ",
+		Msg: fmt.Sprintf("Column '%s' is ambiguous. Could be %s or %s.", e.Name, strings.Join(owners[:len(owners)-1], ", "), owners[len(owners)-1])}
 }

@@ -11,13 +11,16 @@ import (
 type Error struct {
 	Pos ast.Pos
 	Msg string
+	// Prefix comes before the position: ksqlDB's name for the phase that
+	// found the error ("Exception while preparing statement: ").
+	Prefix string
 }
 
 func (e *Error) Error() string {
 	if e.Pos.Line == 0 {
-		return e.Msg
+		return e.Prefix + e.Msg
 	}
-	return fmt.Sprintf("Line: %d, Col: %d: %s", e.Pos.Line, e.Pos.Col, e.Msg)
+	return fmt.Sprintf("%sLine: %d, Col: %d: %s", e.Prefix, e.Pos.Line, e.Pos.Col, e.Msg)
 }
 
 func errorf(pos ast.Pos, format string, args ...any) error {

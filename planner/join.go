@@ -142,6 +142,27 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	}
 	lsc := &scope{schema: left.step.Schema(), qualifiers: joinQualifiers(left.aliases), clause: "JOIN ON"}
 	rsc := &scope{schema: right.step.Schema(), qualifiers: joinQualifiers(right.aliases), clause: "JOIN ON"}
+	both := &scope{schema: &types.Schema{Columns: append(append([]types.Column(nil), left.step.Schema().Columns...), right.step.Schema().Columns...)},
+		qualifiers: joinQualifiers(append(append([]string(nil), left.aliases...), right.aliases...)), clause: "JOIN ON"}
+	// Unknown qualifiers first, then an unqualified column that both sides
+	// have: it is ambiguous, not a column of whichever side is tried first.
+	for _, unqualified := range []bool{false, true} {
+		want := "not a valid stream/table name"
+		if unqualified {
+			want = "is ambiguous"
+		}
+		var refErr error
+		walkExpr(j.On, func(n ast.Expr) {
+			if ref, ok := n.(*ast.ColumnRef); ok && (ref.Qualifier == "") == unqualified && refErr == nil {
+				if _, err := b.bind(ref, both); err != nil && strings.Contains(err.Error(), want) {
+					refErr = err
+				}
+			}
+		})
+		if refErr != nil {
+			return nil, refErr
+		}
+	}
 	sideOf := func(e ast.Expr) (expr.Expr, int, error) {
 		if x, err := b.bind(e, lsc); err == nil {
 			return x, 0, nil
@@ -150,8 +171,6 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 			return x, 1, nil
 		}
 		// Report the first failure in ksqlDB's words.
-		both := &scope{schema: &types.Schema{Columns: append(append([]types.Column(nil), left.step.Schema().Columns...), right.step.Schema().Columns...)},
-			qualifiers: joinQualifiers(append(append([]string(nil), left.aliases...), right.aliases...)), clause: "JOIN ON"}
 		if _, err := b.bind(e, both); err != nil {
 			return nil, 0, err
 		}

@@ -345,7 +345,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		hidden[types.WindowStart], hidden[types.WindowEnd] = true, true
 	}
 	if q.Where != nil {
-		pred, err := b.bind(q.Where, &scope{schema: step.Schema(), qualifiers: quals, clause: "WHERE", hidden: hidden})
+		pred, err := b.bind(q.Where, &scope{schema: step.Schema(), qualifiers: quals, clause: "WHERE", hidden: hidden, windowedLater: q.Window != nil})
 		if err != nil {
 			return nil, err
 		}

@@ -63,9 +63,18 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// ParseDate parses yyyy-MM-dd to days since the epoch.
+// ParseDate parses yyyy-MM-dd to days since the epoch. As in ksqlDB, the
+// month and the day may be left out (yyyy-MM, yyyy): they default to the
+// first.
 func ParseDate(s string) (int32, error) {
-	t, err := time.Parse("2006-01-02", s)
+	layout := "2006-01-02"
+	switch len(s) {
+	case 4:
+		layout = "2006"
+	case 7:
+		layout = "2006-01"
+	}
+	t, err := time.Parse(layout, s)
 	if err != nil {
 		return 0, err
 	}
