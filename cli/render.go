@@ -111,6 +111,14 @@ func renderEntity(w io.Writer, raw json.RawMessage) error {
 		})
 	case "warning_entity":
 		err = decodeAnd(raw, func(e *wire.WarningEntity) { fmt.Fprintln(w, e.Message) })
+	case "assert_topic":
+		err = decodeAnd(raw, func(e *wire.AssertTopicEntity) {
+			messageTable(w, "Topic "+e.TopicName+map[bool]string{true: " exists", false: " does not exist"}[e.Exists])
+		})
+	case "assert_schema":
+		err = decodeAnd(raw, func(e *wire.AssertSchemaEntity) {
+			messageTable(w, wire.DescribeSchema(e.Subject, e.ID)+map[bool]string{true: " exists", false: " does not exist"}[e.Exists])
+		})
 	default:
 		err = writeJSON(w, raw)
 	}

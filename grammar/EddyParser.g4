@@ -53,6 +53,10 @@ statement
     | DEFINE identifier EQ STRING                                       # define
     | UNDEFINE identifier                                               # undefine
     | RUN SCRIPT STRING                                                 # runScript
+    | ASSERT (NOT EXISTS)? TOPIC (identifier | STRING) (WITH properties)?
+        (TIMEOUT duration)?                                             # assertTopic
+    | ASSERT (NOT EXISTS)? SCHEMA (SUBJECT (identifier | STRING))?
+        (ID INTEGER_VALUE)? (TIMEOUT duration)?                         # assertSchema
     ;
 
 sourceKind
@@ -317,15 +321,15 @@ identifier
 
 // Every keyword from ADD to WITH in EddyLexer.g4, in the same order.
 nonReserved
-    : ADD | ADVANCE | ALL | ALTER | ARRAY | BEGINNING | CHANGES | COLUMN
+    : ADD | ADVANCE | ALL | ALTER | ARRAY | ASSERT | BEGINNING | CHANGES | COLUMN
     | CONNECTORS | CREATE | DAY | DAYS | DEFINE | DELETE | DESCRIBE | DROP
     | EMIT | ESCAPE | EXISTS | EXPLAIN | EXTENDED | FINAL | FUNCTION
-    | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | IF
+    | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ID | IF
     | INSERT | INTERVAL | INTO | KEY | LIMIT | LIST | MAP | MILLISECOND
     | MILLISECONDS | MINUTE | MINUTES | PARTITION | PAUSE | PERIOD | PRIMARY
     | PRINT | PROPERTIES | QUERIES | REPLACE | RESUME | RETENTION | RUN
-    | SCRIPT | SECOND | SECONDS | SESSION | SET | SHOW | SIZE | SOURCE
-    | STREAM | STREAMS | STRUCT | TABLE | TABLES | TERMINATE | TOPIC | TOPICS
+    | SCHEMA | SCRIPT | SECOND | SECONDS | SESSION | SET | SHOW | SIZE | SOURCE
+    | STREAM | STREAMS | STRUCT | SUBJECT | TABLE | TABLES | TERMINATE | TIMEOUT | TOPIC | TOPICS
     | TUMBLING | TYPE | TYPES | UNDEFINE | UNSET | VALUES | VARIABLES
     | WINDOW | WITH
     ;

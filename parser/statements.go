@@ -126,6 +126,38 @@ func (b *builder) statement(ctx gen.IStatementContext) ast.Statement {
 		return &ast.Undefine{Base: base(c), Name: b.rawIdent(c.Identifier())}
 	case *gen.RunScriptContext:
 		return &ast.RunScript{Base: base(c), Path: stringValue(c.STRING())}
+	case *gen.AssertTopicContext:
+		a := &ast.AssertTopic{Base: base(c), NotExists: c.NOT() != nil}
+		if c.Identifier() != nil {
+			a.Name = b.rawIdent(c.Identifier())
+		} else {
+			a.Name = stringValue(c.STRING())
+		}
+		if c.Properties() != nil {
+			a.Props = b.properties(c.Properties())
+		}
+		if c.Duration() != nil {
+			a.TimeoutMs = b.duration(c.Duration())
+		}
+		return a
+	case *gen.AssertSchemaContext:
+		a := &ast.AssertSchema{Base: base(c), NotExists: c.NOT() != nil}
+		if c.Identifier() != nil {
+			a.Subject = b.rawIdent(c.Identifier())
+		} else if c.STRING() != nil {
+			a.Subject = stringValue(c.STRING())
+		}
+		if c.INTEGER_VALUE() != nil {
+			id := b.intValue(c.INTEGER_VALUE())
+			a.ID = &id
+		}
+		if c.Duration() != nil {
+			a.TimeoutMs = b.duration(c.Duration())
+		}
+		if a.Subject == "" && a.ID == nil {
+			failAt(c.GetStart(), "ASSERT SCHEMA statements much include a subject name or an id")
+		}
+		return a
 	}
 	failAt(ctx.GetStart(), "Unsupported statement")
 	return nil

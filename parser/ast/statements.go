@@ -152,3 +152,27 @@ func (*Define) statement()           {}
 func (*Undefine) statement()         {}
 func (*RunScript) statement()        {}
 func (*AlterSource) statement()      {}
+func (*AssertTopic) statement()      {}
+func (*AssertSchema) statement()     {}
+
+// AssertTopic is ASSERT [NOT EXISTS] TOPIC name [WITH (...)] [TIMEOUT n unit]:
+// it succeeds once the topic exists (with the given PARTITIONS and
+// REPLICAS) or, with NOT EXISTS, once it does not.
+type AssertTopic struct {
+	Base
+	Name      string
+	NotExists bool
+	Props     Properties
+	// TimeoutMs is 0 when the statement gives none.
+	TimeoutMs int64
+}
+
+// AssertSchema is ASSERT [NOT EXISTS] SCHEMA [SUBJECT s] [ID n] [TIMEOUT n
+// unit], checked against the schema registry.
+type AssertSchema struct {
+	Base
+	Subject   string
+	ID        *int
+	NotExists bool
+	TimeoutMs int64
+}

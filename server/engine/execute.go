@@ -104,7 +104,14 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 	var out []wire.Entity
 	for i, s := range stmts {
 		var ent wire.Entity
-		if e.commands != nil && changesState(s) {
+		if isAssertion(s) {
+			// Assertions wait for the outside world: not under the lock.
+			e.mu.Unlock()
+			locked = false
+			ent, err = e.runAssertion(ctx, s, live.props)
+			e.mu.Lock()
+			locked = true
+		} else if e.commands != nil && changesState(s) {
 			// The command runner runs it, in the command topic's order.
 			e.mu.Unlock()
 			locked = false
@@ -194,7 +201,7 @@ func parseStatements(sql string, vars map[string]string) ([]ast.Statement, []str
 func statementError(err error, text string, done []wire.Entity) error {
 	var we *wire.Error
 	if errors.As(err, &we) {
-		if we.StatementText == "" && we.Code/100 == 4 {
+		if we.StatementText == "" && we.Code/10000 == 4 {
 			we.StatementText, we.Statement = text, true
 		}
 		if we.Entities == nil {
@@ -254,6 +261,11 @@ func (e *Engine) exec(s *session, stmt ast.Statement, text string) (wire.Entity,
 		return nil, fmt.Errorf("line %d:%d: Syntax Error\nUnknown statement 'RUN'\nRUN SCRIPT is a CLI command: the shell reads the file and sends its statements", pos.Line, pos.Col)
 	case *ast.PauseResume:
 		return e.pauseResume(s, st)
+	case *ast.AssertTopic, *ast.AssertSchema:
+		if s.dry {
+			return nil, nil // checked for real when the request runs
+		}
+		return e.runAssertion(s.ctx, stmt, s.props)
 	}
 	return nil, fmt.Errorf("unsupported statement %T", stmt)
 }

@@ -1,5 +1,7 @@
 package wire
 
+import "fmt"
+
 // Command statuses.
 const (
 	StatusQueued     = "QUEUED"
@@ -111,4 +113,49 @@ func (e *PropertiesList) MarshalJSON() ([]byte, error) {
 	p.OverwrittenProperties = nonNil(p.OverwrittenProperties)
 	p.DefaultProperties = nonNil(p.DefaultProperties)
 	return marshalEntity(e, &p)
+}
+
+// AssertTopicEntity ("assert_topic") answers a successful ASSERT TOPIC.
+type AssertTopicEntity struct {
+	EntityMeta `json:"-"`
+	TopicName  string `json:"topicName"`
+	Exists     bool   `json:"exists"`
+}
+
+func (*AssertTopicEntity) EntityType() string { return "assert_topic" }
+
+func (e *AssertTopicEntity) MarshalJSON() ([]byte, error) {
+	type plain AssertTopicEntity
+	return marshalEntity(e, (*plain)(e))
+}
+
+// AssertSchemaEntity ("assert_schema") answers a successful ASSERT SCHEMA.
+type AssertSchemaEntity struct {
+	EntityMeta `json:"-"`
+	Subject    *string `json:"subject"`
+	ID         *int    `json:"id"`
+	Exists     bool    `json:"exists"`
+}
+
+func (*AssertSchemaEntity) EntityType() string { return "assert_schema" }
+
+// DescribeSchema names what an ASSERT SCHEMA is about, as its messages
+// do: "Schema with subject name S and id N".
+func DescribeSchema(subject *string, id *int) string {
+	what := "Schema"
+	if subject != nil {
+		what += " with subject name " + *subject
+	}
+	if id != nil {
+		if subject != nil {
+			what += " and"
+		}
+		what += fmt.Sprintf(" id %d", *id)
+	}
+	return what
+}
+
+func (e *AssertSchemaEntity) MarshalJSON() ([]byte, error) {
+	type plain AssertSchemaEntity
+	return marshalEntity(e, (*plain)(e))
 }

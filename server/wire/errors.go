@@ -23,6 +23,7 @@ const (
 	CodeForbiddenKafkaAccess   = 40301
 	CodeNotFound               = 40400
 	CodeSchemaRegistryNotSet   = 42801
+	CodeAssertionFailed        = 41700 // ASSERT TOPIC/SCHEMA did not hold within its timeout
 	CodeTooManyRequests        = 42900
 	CodeServerError            = 50000
 	CodeCommandQueueTimeout    = 50301 // timed out waiting for a previous command

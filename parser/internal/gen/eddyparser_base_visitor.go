@@ -115,6 +115,14 @@ func (v *BaseEddyParserVisitor) VisitRunScript(ctx *RunScriptContext) interface{
 	return v.VisitChildren(ctx)
 }
 
+func (v *BaseEddyParserVisitor) VisitAssertTopic(ctx *AssertTopicContext) interface{} {
+	return v.VisitChildren(ctx)
+}
+
+func (v *BaseEddyParserVisitor) VisitAssertSchema(ctx *AssertSchemaContext) interface{} {
+	return v.VisitChildren(ctx)
+}
+
 func (v *BaseEddyParserVisitor) VisitSourceKind(ctx *SourceKindContext) interface{} {
 	return v.VisitChildren(ctx)
 }

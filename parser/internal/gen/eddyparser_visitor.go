@@ -88,6 +88,12 @@ type EddyParserVisitor interface {
 	// Visit a parse tree produced by EddyParser#runScript.
 	VisitRunScript(ctx *RunScriptContext) interface{}
 
+	// Visit a parse tree produced by EddyParser#assertTopic.
+	VisitAssertTopic(ctx *AssertTopicContext) interface{}
+
+	// Visit a parse tree produced by EddyParser#assertSchema.
+	VisitAssertSchema(ctx *AssertSchemaContext) interface{}
+
 	// Visit a parse tree produced by EddyParser#sourceKind.
 	VisitSourceKind(ctx *SourceKindContext) interface{}
 
