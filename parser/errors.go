@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/antlr4-go/antlr/v4"
@@ -67,25 +68,71 @@ func (l *errorListener) SyntaxError(recognizer antlr.Recognizer, offending any, 
 		l.err = &Error{Pos: pos, Msg: "Syntax Error: " + msg}
 		return
 	}
-	var b strings.Builder
+	// ksqlDB's wording: "Syntax Error" and, on the next line, what went
+	// wrong; the statement follows.
+	text := tok.GetText()
 	if tok.GetTokenType() == antlr.TokenEOF {
-		b.WriteString("Syntax Error at end of input")
-	} else {
-		fmt.Fprintf(&b, "Syntax Error at or near '%s'", tok.GetText())
+		text = "<EOF>"
 	}
-	// After a failed prediction the parser sits at the decision's start, so
-	// its expected tokens only describe the offending token when the
-	// decision failed on its first token.
-	if p, ok := recognizer.(antlr.Parser); ok {
-		_, noViable := e.(*antlr.NoViableAltException)
-		if !noViable || p.GetCurrentToken().GetTokenIndex() == tok.GetTokenIndex() {
+	detail := msg // missing or extraneous tokens: ANTLR's words, as ksqlDB keeps them
+	p, _ := recognizer.(antlr.Parser)
+	switch e.(type) {
+	case *antlr.NoViableAltException:
+		if p != nil && startsStatement(p, tok) {
+			detail = fmt.Sprintf("Unknown statement '%s'", text)
+		} else {
+			detail = fmt.Sprintf("Syntax error at or near '%s' at line %d:%d", text, pos.Line, pos.Col)
+		}
+	case *antlr.InputMisMatchException:
+		if p != nil {
 			if exp := describeExpected(p.GetExpectedTokens()); exp != "" {
-				b.WriteString(": expecting ")
-				b.WriteString(exp)
+				detail = "Expecting " + exp
 			}
 		}
 	}
-	l.err = &Error{Pos: pos, Msg: b.String()}
+	l.err = &Error{Pos: pos, Msg: "Syntax Error\n" + detail}
+	if p != nil {
+		l.err.Statement = statementAround(p, tok)
+	}
+}
+
+// statementAround is the text of the statement tok is in, from the token
+// after the previous ';' to the next ';' (included) or the end.
+func statementAround(p antlr.Parser, tok antlr.Token) string {
+	ts := p.GetTokenStream()
+	if cts, ok := ts.(*antlr.CommonTokenStream); ok {
+		cts.Fill() // the parser reads tokens lazily; the rest of the statement is needed
+	}
+	first := tok.GetTokenIndex()
+	for first > 0 && ts.Get(first-1).GetTokenType() != gen.EddyLexerSEMICOLON {
+		first--
+	}
+	last := tok.GetTokenIndex()
+	for last < ts.Size()-1 && ts.Get(last).GetTokenType() != gen.EddyLexerSEMICOLON && ts.Get(last).GetTokenType() != antlr.TokenEOF {
+		last++
+	}
+	if ts.Get(last).GetTokenType() == antlr.TokenEOF && last > first {
+		last--
+	}
+	start, stop := ts.Get(first).GetStart(), ts.Get(last).GetStop()
+	if start < 0 || stop < start {
+		return ""
+	}
+	return strings.TrimSpace(ts.GetTokenSource().GetInputStream().GetTextFromInterval(antlr.NewInterval(start, stop)))
+}
+
+// startsStatement tells whether tok is the first token of a statement.
+func startsStatement(p antlr.Parser, tok antlr.Token) bool {
+	i := tok.GetTokenIndex()
+	for i > 0 {
+		i--
+		prev := p.GetTokenStream().Get(i)
+		if prev.GetChannel() != antlr.TokenDefaultChannel {
+			continue
+		}
+		return prev.GetTokenType() == gen.EddyLexerSEMICOLON
+	}
+	return true
 }
 
 // isNonReserved tells keywords that may also be used as identifiers: the
@@ -125,6 +172,9 @@ func describeExpected(set *antlr.IntervalSet) string {
 		seen[name] = true
 		names = append(names, name)
 	}
+	// ksqlDB's grammar defines ';', ',', '(' and ')' before every other
+	// token, in that order, so its messages list them first.
+	sort.SliceStable(names, func(i, j int) bool { return punctuationRank(names[i]) < punctuationRank(names[j]) })
 	switch {
 	case len(names) == 0:
 		return ""
@@ -134,6 +184,20 @@ func describeExpected(set *antlr.IntervalSet) string {
 		names = append(names[:maxExpected], "...")
 	}
 	return "{" + strings.Join(names, ", ") + "}"
+}
+
+func punctuationRank(name string) int {
+	switch name {
+	case "';'":
+		return 0
+	case "','":
+		return 1
+	case "'('":
+		return 2
+	case "')'":
+		return 3
+	}
+	return 4
 }
 
 func tokenDisplayName(t int) string {
