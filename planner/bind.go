@@ -250,7 +250,7 @@ func bindLiteral(e *ast.Literal) (expr.Expr, error) {
 	case ast.LitInteger:
 		v, err := strconv.ParseInt(e.Text, 10, 64)
 		if err != nil {
-			return nil, errorf(e.Position(), "Invalid numeric literal: %s", e.Text)
+			return nil, literalError(e.Position(), "Invalid numeric literal: %s", e.Text)
 		}
 		if v >= math.MinInt32 && v <= math.MaxInt32 {
 			return &expr.Literal{Value: int32(v), T: types.IntType}, nil
@@ -259,7 +259,7 @@ func bindLiteral(e *ast.Literal) (expr.Expr, error) {
 	case ast.LitDecimal:
 		d, err := decimal.NewFromString(e.Text)
 		if err != nil {
-			return nil, errorf(e.Position(), "Invalid numeric literal: %s", e.Text)
+			return nil, literalError(e.Position(), "Invalid numeric literal: %s", e.Text)
 		}
 		return &expr.Literal{Value: d, T: decimalTypeOf(e.Text)}, nil
 	case ast.LitDouble:
@@ -269,9 +269,9 @@ func bindLiteral(e *ast.Literal) (expr.Expr, error) {
 		}
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				return nil, errorf(e.Position(), "Number overflows DOUBLE: %s", e.Text)
+				return nil, literalError(e.Position(), "Number overflows DOUBLE: %s", e.Text)
 			}
-			return nil, errorf(e.Position(), "Invalid numeric literal: %s", e.Text)
+			return nil, literalError(e.Position(), "Invalid numeric literal: %s", e.Text)
 		}
 		return &expr.Literal{Value: v, T: types.DoubleType}, nil
 	case ast.LitString:
