@@ -1,9 +1,14 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // TestAssertStatements runs ASSERT TOPIC and ASSERT SCHEMA against the
@@ -34,5 +39,25 @@ func TestAssertStatements(t *testing.T) {
 		if code != tc.code || !strings.Contains(string(got), tc.want) {
 			t.Errorf("%s: status %d %s, want %d containing %s", tc.sql, code, got, tc.code, tc.want)
 		}
+	}
+}
+
+// TestAssertBeforeDependentStatement sends an ASSERT TOPIC and a statement
+// that needs the topic in one request while the topic is created: the
+// statement after the assertion is validated once the assertion holds.
+func TestAssertBeforeDependentStatement(t *testing.T) {
+	s := startServer(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(s.Brokers()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		_, _ = kadm.NewClient(cl).CreateTopics(context.Background(), 1, 1, nil, "late")
+	}()
+	ents := ksql(t, s, "ASSERT TOPIC 'late' TIMEOUT 10 SECONDS; CREATE STREAM late_s (id VARCHAR KEY, v INT) WITH (KAFKA_TOPIC='late', VALUE_FORMAT='JSON');")
+	if len(ents) != 2 || ents[0]["@type"] != "assert_topic" || ents[1]["@type"] != "currentStatus" {
+		t.Fatalf("entities: %v", ents)
 	}
 }

@@ -52,7 +52,6 @@ func newWindowCache(store Store, budget int) *windowCache {
 // marker that is not empty (written before the marker existed) is scanned
 // once for it.
 func (c *windowCache) open() error {
-	c.opened = true
 	c.maxStart, c.floor = math.MinInt64, math.MinInt64
 	b, ok, err := c.store.Get(windowMetaKey)
 	if err != nil {
@@ -64,6 +63,7 @@ func (c *windowCache) open() error {
 		}
 		c.maxStart = int64(binary.BigEndian.Uint64(b))
 		c.floor = c.maxStart + 1
+		c.opened = true
 		return nil
 	}
 	found := false
@@ -89,8 +89,11 @@ func (c *windowCache) open() error {
 	}
 	if found {
 		c.floor = c.maxStart + 1
-		return c.writeMarker()
+		if err := c.writeMarker(); err != nil {
+			return err
+		}
 	}
+	c.opened = true
 	return nil
 }
 

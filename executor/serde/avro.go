@@ -343,6 +343,16 @@ func missingValueSchema(topic, subject string) error {
 // subject that has no schema.
 var ErrSubjectNotFound = errors.New("subject not found")
 
+// ErrSchemaNotFound is matched (errors.Is) by registry errors for an
+// unknown schema id or subject version.
+var ErrSchemaNotFound = errors.New("schema not found")
+
+// IsNotFound tells a registry's "no such subject, version or id" from its
+// other errors.
+func IsNotFound(err error) bool {
+	return errors.Is(err, ErrSubjectNotFound) || errors.Is(err, ErrSchemaNotFound)
+}
+
 // InferColumns returns the columns of one side of a topic from the latest
 // schema of its subject, as ksqlDB's schema inference does: a record's
 // fields become columns (unless the side is unwrapped: values with

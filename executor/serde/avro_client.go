@@ -38,14 +38,26 @@ func fromSR(s sr.Schema) RegistrySchema {
 
 func (c srClient) SchemaByID(ctx context.Context, id int) (RegistrySchema, error) {
 	s, err := c.cl.SchemaByID(ctx, id)
-	return fromSR(s), err
+	return fromSR(s), notFound(err)
 }
 
 func (c srClient) SchemaByVersion(ctx context.Context, subject string, version int) (int, RegistrySchema, error) {
 	s, err := c.cl.SchemaByVersion(ctx, subject, version)
+	return s.ID, fromSR(s.Schema), notFound(err)
+}
+
+// notFound marks the registry's not-found answers: 40401 an unknown
+// subject, 40402 an unknown version, 40403 an unknown schema.
+func notFound(err error) error {
 	var re *sr.ResponseError
-	if errors.As(err, &re) && (re.ErrorCode == 40401 || re.StatusCode == 404) {
-		err = fmt.Errorf("%w: %s", ErrSubjectNotFound, err)
+	if !errors.As(err, &re) {
+		return err
 	}
-	return s.ID, fromSR(s.Schema), err
+	switch {
+	case re.ErrorCode == 40401:
+		return fmt.Errorf("%w: %s", ErrSubjectNotFound, err)
+	case re.ErrorCode == 40402 || re.ErrorCode == 40403 || re.StatusCode == 404:
+		return fmt.Errorf("%w: %s", ErrSchemaNotFound, err)
+	}
+	return err
 }

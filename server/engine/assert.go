@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eddysql/eddy/executor/serde"
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/server/wire"
 )
@@ -126,6 +127,29 @@ func (e *Engine) checkTopic(ctx context.Context, st *ast.AssertTopic) (wire.Enti
 	return &wire.AssertTopicEntity{TopicName: st.Name, Exists: !st.NotExists}, nil
 }
 
+// subjectHasID tells whether id is one of subject's versions: they are
+// numbered from 1 to the latest, with gaps where versions were deleted.
+func subjectHasID(ctx context.Context, sr serde.SchemaRegistry, subject string, id int) (bool, error) {
+	latest, _, err := sr.SchemaByVersion(ctx, subject, -1)
+	if err != nil || latest == id {
+		return err == nil, err
+	}
+	for v := 1; v <= maxSchemaVersions; v++ {
+		vid, _, err := sr.SchemaByVersion(ctx, subject, v)
+		switch {
+		case serde.IsNotFound(err):
+			continue // a deleted version
+		case err != nil:
+			return false, err
+		case vid == id:
+			return true, nil
+		case vid == latest:
+			return false, nil // reached the latest version
+		}
+	}
+	return false, nil
+}
+
 func (e *Engine) checkSchema(ctx context.Context, st *ast.AssertSchema) (wire.Entity, error) {
 	sr := e.formats.SchemaRegistryClient()
 	if sr == nil {
@@ -136,25 +160,22 @@ func (e *Engine) checkSchema(ctx context.Context, st *ast.AssertSchema) (wire.En
 		subject = &st.Subject
 	}
 	what := wire.DescribeSchema(subject, st.ID)
-	// A lookup error counts as absence: the registry answers an unknown
-	// subject or id with an error.
+	// Only the registry's not-found answers mean absence; other errors
+	// (the registry is down) fail the statement.
 	var exists bool
+	var err error
 	switch {
 	case st.Subject == "":
-		_, err := sr.SchemaByID(ctx, *st.ID)
+		_, err = sr.SchemaByID(ctx, *st.ID)
 		exists = err == nil
 	case st.ID == nil:
-		_, _, err := sr.SchemaByVersion(ctx, st.Subject, -1)
+		_, _, err = sr.SchemaByVersion(ctx, st.Subject, -1)
 		exists = err == nil
 	default:
-		// The id must be one of the subject's versions.
-		for v := 1; v <= maxSchemaVersions && !exists; v++ {
-			id, _, err := sr.SchemaByVersion(ctx, st.Subject, v)
-			if err != nil {
-				break
-			}
-			exists = id == *st.ID
-		}
+		exists, err = subjectHasID(ctx, sr, st.Subject, *st.ID)
+	}
+	if err != nil && !serde.IsNotFound(err) {
+		return nil, fmt.Errorf("checking the schema registry: %w", err)
 	}
 	switch {
 	case st.NotExists && exists:

@@ -42,8 +42,9 @@ type commandProgress struct {
 	changed *sync.Cond
 	applied int64 // offset of the last command applied; -1 before any
 	// own holds the outcomes of this server's commands until their
-	// requests take them.
-	own map[int64]commandOutcome
+	// requests take them; abandoned are those whose request gave up.
+	own       map[int64]commandOutcome
+	abandoned map[int64]bool
 }
 
 type commandOutcome struct {
@@ -52,19 +53,24 @@ type commandOutcome struct {
 }
 
 func newCommandProgress() *commandProgress {
-	p := &commandProgress{applied: -1, own: map[int64]commandOutcome{}}
+	p := &commandProgress{applied: -1, own: map[int64]commandOutcome{}, abandoned: map[int64]bool{}}
 	p.changed = sync.NewCond(&p.mu)
 	return p
 }
 
-func (p *commandProgress) done(c CommandEntry, out commandOutcome) {
+// done records that command c ran; it reports whether a request of this
+// server takes the outcome.
+func (p *commandProgress) done(c CommandEntry, out commandOutcome) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.applied = max(p.applied, c.Offset)
-	if c.Own {
-		p.own[c.Offset] = out
-	}
 	p.changed.Broadcast()
+	if !c.Own || p.abandoned[c.Offset] {
+		delete(p.abandoned, c.Offset)
+		return false
+	}
+	p.own[c.Offset] = out
+	return true
 }
 
 // wait blocks until cond holds, ctx ends or timeout passes.
@@ -94,10 +100,9 @@ func (e *Engine) Apply(ctx context.Context, c CommandEntry) {
 	e.mu.Lock()
 	ent, err := e.applyCommand(ctx, c)
 	e.mu.Unlock()
-	if err != nil && !c.Own {
+	if !e.progress.done(c, commandOutcome{ent: ent, err: err}) && err != nil {
 		e.log.Warn("command failed, skipped", "offset", c.Offset, "statement", c.Statement, "error", err)
 	}
-	e.progress.done(c, commandOutcome{ent: ent, err: err})
 }
 
 // distribute writes a statement to the command topic and returns its
@@ -111,6 +116,8 @@ func (e *Engine) distribute(ctx context.Context, text string, props map[string]s
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.wait(ctx, e.commandTimeout(), func() bool { _, ok := p.own[off]; return ok }) {
+		// The runner reports (logs) the outcome when it comes.
+		p.abandoned[off] = true
 		return nil, wire.NewError(wire.CodeCommandQueueTimeout, fmt.Sprintf(
 			"Request timed out: the statement was written to the command topic (offset %d) but this server has not run it yet. "+
 				"It will run; retry the request with commandSequenceNumber %d to wait for it.", off, off))

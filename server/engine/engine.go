@@ -41,8 +41,10 @@ type Engine struct {
 	formats *serde.Registry
 	tsParse ops.TimestampParser
 
-	// reqMu serializes /ksql requests; mu guards the engine's state.
-	reqMu    sync.Mutex
+	// requests serializes /ksql requests (a one-slot semaphore, so that a
+	// waiting request gives up when its client does); mu guards the
+	// engine's state.
+	requests chan struct{}
 	mu       sync.Mutex
 	cat      *catalog.Catalog
 	queries  map[string]*Query
@@ -104,7 +106,7 @@ func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 	e := &Engine{
 		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
 		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
-		push: map[string]*pushQuery{}, views: map[string]*tableView{}, progress: newCommandProgress(),
+		push: map[string]*pushQuery{}, views: map[string]*tableView{}, progress: newCommandProgress(), requests: make(chan struct{}, 1),
 	}
 	e.tsParse = e.fns.TimestampParser
 	for _, o := range opts {

@@ -58,16 +58,20 @@ func stringProps(in map[string]any) map[string]string {
 }
 
 // Execute runs the statements of a /ksql request: all are validated
-// against a copy of the catalog first; only if every one passes do they
-// run for real.
+// against a copy of the catalog first (up to an assertion, which ends a
+// group); only if every one passes do they run for real.
 func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire.Entity, error) {
 	if err := e.awaitSequence(ctx, req.CommandSequenceNumber); err != nil {
 		return nil, err
 	}
 	// One request at a time: a request's statements run in order, and
 	// with a command log the runner takes e.mu while a request waits.
-	e.reqMu.Lock()
-	defer e.reqMu.Unlock()
+	select {
+	case e.requests <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-e.requests }()
 	e.mu.Lock()
 	locked := true
 	defer func() {
@@ -90,49 +94,64 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 			return nil, wire.QueryEndpoint(texts[i])
 		}
 	}
-	topics, err := e.rt.Topics(ctx)
-	if err != nil {
-		return nil, wire.ServerError(err.Error())
-	}
-	dry := &session{ctx: ctx, cat: e.cat.Clone(), props: stringProps(req.StreamsProperties), vars: copyMap(upper), dry: true, topics: copyTopics(topics), seq: e.seq}
-	for i, s := range stmts {
-		if _, err := e.exec(dry, s, texts[i]); err != nil {
-			return nil, statementError(err, texts[i], nil)
-		}
-	}
-	live := &session{ctx: ctx, cat: e.cat, props: stringProps(req.StreamsProperties), vars: upper, topics: topics, seq: e.seq}
+	live := &session{ctx: ctx, cat: e.cat, props: stringProps(req.StreamsProperties), vars: upper, seq: e.seq}
 	var out []wire.Entity
-	for i, s := range stmts {
-		var ent wire.Entity
-		if isAssertion(s) {
-			// Assertions wait for the outside world: not under the lock.
-			e.mu.Unlock()
-			locked = false
-			ent, err = e.runAssertion(ctx, s, live.props)
-			e.mu.Lock()
-			locked = true
-		} else if e.commands != nil && changesState(s) {
-			// The command runner runs it, in the command topic's order.
-			e.mu.Unlock()
-			locked = false
-			ent, err = e.distribute(ctx, texts[i], copyMap(live.props))
-			e.mu.Lock()
-			locked = true
-		} else {
-			ent, err = e.exec(live, s, texts[i])
+	for first := 0; first < len(stmts); {
+		// The statements are validated together, up to and including the
+		// next assertion: it may wait for what the statements after it
+		// need (ASSERT TOPIC t TIMEOUT ...; CREATE STREAM ... KAFKA_TOPIC='t'),
+		// so those are validated once it holds.
+		end := first
+		for end < len(stmts) && !isAssertion(stmts[end]) {
+			end++
 		}
+		end = min(end+1, len(stmts))
+		topics, err := e.rt.Topics(ctx)
 		if err != nil {
-			return nil, statementError(err, texts[i], out)
+			return nil, wire.ServerError(err.Error())
 		}
-		if ent != nil {
-			ent.SetStatementText(texts[i])
-			out = append(out, ent)
+		dry := &session{ctx: ctx, cat: e.cat.Clone(), props: copyMap(live.props), vars: copyMap(live.vars), dry: true, topics: copyTopics(topics), seq: e.seq}
+		for i := first; i < end; i++ {
+			if _, err := e.exec(dry, stmts[i], texts[i]); err != nil {
+				return nil, statementError(err, texts[i], out)
+			}
 		}
+		live.topics = topics
+		for i := first; i < end; i++ {
+			ent, err := e.runLive(ctx, live, stmts[i], texts[i], &locked)
+			if err != nil {
+				return nil, statementError(err, texts[i], out)
+			}
+			if ent != nil {
+				ent.SetStatementText(texts[i])
+				out = append(out, ent)
+			}
+		}
+		first = end
 	}
 	if e.commands == nil {
 		e.seq = live.seq
 	}
 	return out, nil
+}
+
+// runLive runs one validated statement of a request. Assertions wait for
+// the outside world and, with a command log, state changes for the
+// command runner: both without the engine lock (*locked tracks it).
+func (e *Engine) runLive(ctx context.Context, live *session, s ast.Statement, text string, locked *bool) (wire.Entity, error) {
+	switch {
+	case isAssertion(s):
+		e.mu.Unlock()
+		*locked = false
+		defer func() { e.mu.Lock(); *locked = true }()
+		return e.runAssertion(ctx, s, live.props)
+	case e.commands != nil && changesState(s):
+		e.mu.Unlock()
+		*locked = false
+		defer func() { e.mu.Lock(); *locked = true }()
+		return e.distribute(ctx, text, copyMap(live.props))
+	}
+	return e.exec(live, s, text)
 }
 
 func copyTopics(m map[string]TopicInfo) map[string]TopicInfo {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -179,18 +180,26 @@ func (k *KafkaRuntime) CreateTopic(ctx context.Context, name string, partitions,
 }
 
 func (k *KafkaRuntime) DeleteTopic(ctx context.Context, name string) error {
+	return k.deleteTopics(ctx, name)
+}
+
+// deleteTopics deletes topics in one request; a topic already gone is not
+// an error. The first failure is returned, after every topic was tried.
+func (k *KafkaRuntime) deleteTopics(ctx context.Context, names ...string) error {
 	k.mu.Lock()
-	delete(k.created, name)
-	delete(k.partitions, name)
-	k.deleted[name] = true
-	k.mu.Unlock()
-	resp, err := k.admin.DeleteTopics(ctx, name)
-	if err != nil {
-		return fmt.Errorf("deleting topic %s: %w", name, err)
+	for _, name := range names {
+		delete(k.created, name)
+		delete(k.partitions, name)
+		k.deleted[name] = true
 	}
-	for _, r := range resp {
+	k.mu.Unlock()
+	resp, err := k.admin.DeleteTopics(ctx, names...)
+	if err != nil {
+		return fmt.Errorf("deleting topics %s: %w", strings.Join(names, ", "), err)
+	}
+	for _, r := range resp.Sorted() {
 		if r.Err != nil && !errors.Is(r.Err, kerr.UnknownTopicOrPartition) {
-			return fmt.Errorf("deleting topic %s: %w", name, r.Err)
+			return fmt.Errorf("deleting topic %s: %w", r.Topic, r.Err)
 		}
 	}
 	return nil
@@ -252,20 +261,32 @@ func (k *KafkaRuntime) StopQuery(id string) {
 // run the same TERMINATE and clean up after themselves; deletions they
 // did first are not errors.
 func (k *KafkaRuntime) CleanupQuery(ctx context.Context, q *RunningQuery) {
+	// Half a cleanup would leave topics behind: the request's end does not
+	// stop it.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	topics := append([]string(nil), q.InternalTopics...)
 	for _, st := range q.Stores {
 		topics = append(topics, q.ChangelogTopic(st))
 	}
-	for _, t := range topics {
-		if err := k.DeleteTopic(ctx, t); err != nil {
-			k.log.Warn("deleting a terminated query's topic", "query", q.ID, "topic", t, "error", err)
+	if len(topics) > 0 {
+		if err := k.deleteTopics(ctx, topics...); err != nil {
+			k.log.Warn("deleting a terminated query's topics", "query", q.ID, "error", err)
 		}
 	}
-	if resp, err := k.admin.DeleteGroups(ctx, q.GroupID); err == nil {
-		for _, r := range resp {
-			if r.Err != nil && !errors.Is(r.Err, kerr.GroupIDNotFound) && !errors.Is(r.Err, kerr.NonEmptyGroup) {
-				k.log.Warn("deleting a terminated query's consumer group", "query", q.ID, "group", r.Group, "error", r.Err)
-			}
+	resp, err := k.admin.DeleteGroups(ctx, q.GroupID)
+	if err != nil {
+		k.log.Warn("deleting a terminated query's consumer group", "query", q.ID, "error", err)
+	}
+	for _, r := range resp {
+		switch {
+		case r.Err == nil, errors.Is(r.Err, kerr.GroupIDNotFound):
+		case errors.Is(r.Err, kerr.NonEmptyGroup):
+			// Another server with the same service id still runs the
+			// query until it applies the TERMINATE; it removes the group.
+			k.log.Info("consumer group still in use, left to the last server", "query", q.ID, "group", r.Group)
+		default:
+			k.log.Warn("deleting a terminated query's consumer group", "query", q.ID, "group", r.Group, "error", r.Err)
 		}
 	}
 	if err := os.RemoveAll(filepath.Join(k.stateDir, q.ID)); err != nil {

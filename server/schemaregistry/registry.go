@@ -43,8 +43,17 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Is makes a missing subject match serde.ErrSubjectNotFound.
-func (e *Error) Is(target error) bool { return target == serde.ErrSubjectNotFound && e.Code == 40401 }
+// Is makes a missing subject match serde.ErrSubjectNotFound and a missing
+// version or schema serde.ErrSchemaNotFound.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case serde.ErrSubjectNotFound:
+		return e.Code == 40401
+	case serde.ErrSchemaNotFound:
+		return e.Code == 40402 || e.Code == 40403
+	}
+	return false
+}
 
 // Status is the HTTP status of the error.
 func (e *Error) Status() int {
