@@ -23,6 +23,9 @@ func TestRestartReplaysCommands(t *testing.T) {
 	ksql(t, s, `CREATE STREAM clicks (user_id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);`)
 	ents := ksql(t, s, `SET 'auto.offset.reset'='earliest'; CREATE STREAM home AS SELECT * FROM clicks WHERE page = 'home';`)
 	queryID := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
+	// A query terminated before the restart stays terminated.
+	gone := ksql(t, s, `CREATE STREAM about AS SELECT * FROM clicks WHERE page = 'about';`)[0]["commandStatus"].(map[string]any)["queryId"].(string)
+	ksql(t, s, "TERMINATE "+gone+";")
 	produce(t, s, "clicks", `{"PAGE":"home"}`)
 	consume(t, s, "HOME", 1)
 	s.Close()
@@ -41,7 +44,7 @@ func TestRestartReplaysCommands(t *testing.T) {
 	for _, st := range streams {
 		names = append(names, st.(map[string]any)["name"].(string))
 	}
-	if strings.Join(names, ",") != "CLICKS,HOME" {
+	if strings.Join(names, ",") != "ABOUT,CLICKS,HOME" {
 		t.Fatalf("after restart: streams %v", names)
 	}
 	produce(t, s2, "clicks", `{"PAGE":"about"}`, `{"PAGE":"home"}`)

@@ -264,8 +264,10 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 			q.State, q.Err = "ERROR", err
 			e.log.Error("query failed", "query", id, "error", err)
 		}}
-	if err := e.rt.StartQuery(s.ctx, q.running); err != nil {
-		return nil, err
+	if !e.replaying {
+		if err := e.rt.StartQuery(s.ctx, q.running); err != nil {
+			return nil, err
+		}
 	}
 	if _, seen := e.queries[id]; !seen {
 		e.order = append(e.order, id)
@@ -504,8 +506,10 @@ func (e *Engine) pauseResume(s *session, st *ast.PauseResume) (wire.Entity, erro
 		}
 		switch {
 		case st.Resume && q.State == "PAUSED":
-			if err := e.rt.StartQuery(s.ctx, q.running); err != nil {
-				return nil, err
+			if !e.replaying {
+				if err := e.rt.StartQuery(s.ctx, q.running); err != nil {
+					return nil, err
+				}
 			}
 			q.State = "RUNNING"
 		case !st.Resume && q.State == "RUNNING":

@@ -55,6 +55,9 @@ type Engine struct {
 	pushSeq  int64
 	commands CommandLog
 	progress *commandProgress
+	// replaying defers starting queries until the command log is read
+	// (Replay).
+	replaying bool
 
 	viewDir string     // "" keeps pull-query views in memory
 	viewMu  sync.Mutex // guards views; taken after mu if both are

@@ -300,10 +300,28 @@ func changesState(s ast.Statement) bool {
 }
 
 // Replay applies the commands of the command topic at start, in order,
-// each numbered by its offset (see Apply).
+// each numbered by its offset (see Apply). Queries start once the whole
+// log is read, and only those still running then: a query that a later
+// command terminates or pauses does not run at all.
 func (e *Engine) Replay(ctx context.Context, entries []CommandEntry) {
+	e.mu.Lock()
+	e.replaying = true
+	e.mu.Unlock()
 	for _, c := range entries {
 		e.Apply(ctx, c)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.replaying = false
+	for _, id := range e.order {
+		q := e.queries[id]
+		if q.State != "RUNNING" || q.running == nil {
+			continue
+		}
+		if err := e.rt.StartQuery(ctx, q.running); err != nil {
+			q.State, q.Err = "ERROR", err
+			e.log.Error("starting a replayed query", "query", id, "error", err)
+		}
 	}
 }
 
