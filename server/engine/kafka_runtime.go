@@ -41,6 +41,8 @@ type KafkaRuntime struct {
 	// pull query costs one ListOffsets round trip instead of a metadata
 	// request first; entries are refreshed after partitionsTTL.
 	partitions map[string]topicPartitions
+	// ends shares end-offset requests among concurrent pull queries.
+	ends endsCoalescer
 	// exactlyOnce is the default processing guarantee of persistent
 	// queries (WithProcessingGuarantee).
 	exactlyOnce bool
@@ -313,6 +315,10 @@ const partitionsTTL = 10 * time.Second
 // EndOffsets implements Runtime. Under exactly-once the offsets are the
 // last stable ones, as a read-committed consumer sees the topic.
 func (k *KafkaRuntime) EndOffsets(ctx context.Context, topic string) (map[int32]int64, error) {
+	return k.ends.get(ctx, topic, k.fetchEnds)
+}
+
+func (k *KafkaRuntime) fetchEnds(ctx context.Context, topic string) (map[int32]int64, error) {
 	k.mu.Lock()
 	tp, ok := k.partitions[topic]
 	k.mu.Unlock()
