@@ -448,22 +448,25 @@ func doublesAsFloats(cols []types.Column, v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
 		if len(cols) == 1 && cols[0].Type.Kind == types.KindDouble {
-			if n, ok := v.(json.Number); ok {
-				if f, err := n.Float64(); err == nil {
-					return f
-				}
-			}
+			return numberAsFloat(v)
 		}
 		return v
 	}
 	for _, c := range cols {
-		if c.Type.Kind != types.KindDouble {
-			continue
-		}
-		if n, ok := m[c.Name].(json.Number); ok {
-			if f, err := n.Float64(); err == nil {
-				m[c.Name] = f
+		if c.Type.Kind == types.KindDouble {
+			if x, ok := m[c.Name]; ok {
+				m[c.Name] = numberAsFloat(x)
 			}
+		}
+	}
+	return v
+}
+
+// numberAsFloat turns a json.Number into float64; other values stay.
+func numberAsFloat(v any) any {
+	if n, ok := v.(json.Number); ok {
+		if f, err := n.Float64(); err == nil {
+			return f
 		}
 	}
 	return v

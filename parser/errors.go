@@ -103,10 +103,7 @@ func statementAround(p antlr.Parser, tok antlr.Token) string {
 	if cts, ok := ts.(*antlr.CommonTokenStream); ok {
 		cts.Fill() // the parser reads tokens lazily; the rest of the statement is needed
 	}
-	first := tok.GetTokenIndex()
-	for first > 0 && ts.Get(first-1).GetTokenType() != gen.EddyLexerSEMICOLON {
-		first--
-	}
+	first := statementStart(ts, tok)
 	last := tok.GetTokenIndex()
 	for last < ts.Size()-1 && ts.Get(last).GetTokenType() != gen.EddyLexerSEMICOLON && ts.Get(last).GetTokenType() != antlr.TokenEOF {
 		last++
@@ -123,16 +120,21 @@ func statementAround(p antlr.Parser, tok antlr.Token) string {
 
 // startsStatement tells whether tok is the first token of a statement.
 func startsStatement(p antlr.Parser, tok antlr.Token) bool {
+	return statementStart(p.GetTokenStream(), tok) == tok.GetTokenIndex()
+}
+
+// statementStart is the index of the first token of the statement tok is
+// in: the first one after the previous ';' that is not whitespace or a
+// comment.
+func statementStart(ts antlr.TokenStream, tok antlr.Token) int {
 	i := tok.GetTokenIndex()
-	for i > 0 {
+	for i > 0 && ts.Get(i-1).GetTokenType() != gen.EddyLexerSEMICOLON {
 		i--
-		prev := p.GetTokenStream().Get(i)
-		if prev.GetChannel() != antlr.TokenDefaultChannel {
-			continue
-		}
-		return prev.GetTokenType() == gen.EddyLexerSEMICOLON
 	}
-	return true
+	for i < tok.GetTokenIndex() && ts.Get(i).GetChannel() != antlr.TokenDefaultChannel {
+		i++
+	}
+	return i
 }
 
 // isNonReserved tells keywords that may also be used as identifiers: the

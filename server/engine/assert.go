@@ -38,12 +38,7 @@ func (e *Engine) assertTimeout(ms int64, props map[string]string, what string) t
 	if ms > 0 {
 		return time.Duration(ms) * time.Millisecond
 	}
-	if v, ok := e.property(props, "ksql.assert."+what+".default.timeout.ms"); ok {
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n >= 0 {
-			return time.Duration(n) * time.Millisecond
-		}
-	}
-	return time.Second
+	return e.msProperty(props, "ksql.assert."+what+".default.timeout.ms", 0, time.Second)
 }
 
 // runAssertion checks an assertion until it holds or its timeout passes.

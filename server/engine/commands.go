@@ -150,11 +150,5 @@ func (e *Engine) awaitSequence(ctx context.Context, seq *int64) error {
 }
 
 func (e *Engine) commandTimeout() time.Duration {
-	if v, ok := e.property(nil, "ksql.server.command.response.timeout.ms"); ok {
-		var ms int64
-		if _, err := fmt.Sscan(v, &ms); err == nil && ms > 0 {
-			return time.Duration(ms) * time.Millisecond
-		}
-	}
-	return DefaultCommandTimeout
+	return e.msProperty(nil, "ksql.server.command.response.timeout.ms", 1, DefaultCommandTimeout)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/executor/serde"
@@ -221,6 +222,34 @@ func (e *Engine) property(props map[string]string, key string) (string, bool) {
 	return v, ok
 }
 
+// boolProperty reads a true/false setting; def when it is unset or not a
+// boolean.
+func (e *Engine) boolProperty(props map[string]string, key string, def bool) bool {
+	v, ok := e.property(props, key)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return def
+	}
+	return b
+}
+
+// msProperty reads a duration in milliseconds; def when it is unset, not a
+// number or below least.
+func (e *Engine) msProperty(props map[string]string, key string, least int64, def time.Duration) time.Duration {
+	v, ok := e.property(props, key)
+	if !ok {
+		return def
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < least {
+		return def
+	}
+	return time.Duration(n) * time.Millisecond
+}
+
 // aggregateConfig reads the aggregate functions' settings.
 func (e *Engine) aggregateConfig(props map[string]string) udaf.Config {
 	get := func(key string) int {
@@ -239,12 +268,7 @@ func (e *Engine) aggregateConfig(props map[string]string) udaf.Config {
 // ksql.timestamp.throw.on.invalid make undecodable records and invalid
 // timestamps stop the query instead.
 func (e *Engine) errorPolicy(id string, props map[string]string) ops.ErrorPolicy {
-	flag := func(key string) bool {
-		v, _ := e.property(props, key)
-		b, err := strconv.ParseBool(strings.TrimSpace(v))
-		return err == nil && b
-	}
 	return ops.ErrorPolicy{Log: e.log.With("query", id),
-		FailOnDeserialization:  flag("ksql.fail.on.deserialization.error"),
-		FailOnInvalidTimestamp: flag("ksql.timestamp.throw.on.invalid")}
+		FailOnDeserialization:  e.boolProperty(props, "ksql.fail.on.deserialization.error", false),
+		FailOnInvalidTimestamp: e.boolProperty(props, "ksql.timestamp.throw.on.invalid", false)}
 }

@@ -73,12 +73,7 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 	}
 	defer func() { <-e.requests }()
 	e.mu.Lock()
-	locked := true
-	defer func() {
-		if locked {
-			e.mu.Unlock()
-		}
-	}()
+	defer e.mu.Unlock()
 	vars := stringProps(req.SessionVariables)
 	upper := map[string]string{}
 	for k, v := range vars {
@@ -118,7 +113,7 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 		}
 		live.topics = topics
 		for i := first; i < end; i++ {
-			ent, err := e.runLive(ctx, live, stmts[i], texts[i], &locked)
+			ent, err := e.runLive(ctx, live, stmts[i], texts[i])
 			if err != nil {
 				return nil, statementError(err, texts[i], out)
 			}
@@ -135,23 +130,23 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 	return out, nil
 }
 
-// runLive runs one validated statement of a request. Assertions wait for
-// the outside world and, with a command log, state changes for the
-// command runner: both without the engine lock (*locked tracks it).
-func (e *Engine) runLive(ctx context.Context, live *session, s ast.Statement, text string, locked *bool) (wire.Entity, error) {
+// runLive runs one validated statement of a request; e.mu is held.
+// Assertions wait for the outside world and, with a command log, state
+// changes for the command runner: both without the engine lock, which is
+// taken again before runLive returns.
+func (e *Engine) runLive(ctx context.Context, live *session, s ast.Statement, text string) (wire.Entity, error) {
+	var wait func() (wire.Entity, error)
 	switch {
 	case isAssertion(s):
-		e.mu.Unlock()
-		*locked = false
-		defer func() { e.mu.Lock(); *locked = true }()
-		return e.runAssertion(ctx, s, live.props)
+		wait = func() (wire.Entity, error) { return e.runAssertion(ctx, s, live.props) }
 	case e.commands != nil && changesState(s):
-		e.mu.Unlock()
-		*locked = false
-		defer func() { e.mu.Lock(); *locked = true }()
-		return e.distribute(ctx, text, copyMap(live.props))
+		wait = func() (wire.Entity, error) { return e.distribute(ctx, text, copyMap(live.props)) }
+	default:
+		return e.exec(live, s, text)
 	}
-	return e.exec(live, s, text)
+	e.mu.Unlock()
+	defer e.mu.Lock()
+	return wait()
 }
 
 func copyTopics(m map[string]TopicInfo) map[string]TopicInfo {

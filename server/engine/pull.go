@@ -6,8 +6,6 @@ import (
 	"errors"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/ops"
@@ -41,22 +39,8 @@ func resultColumns(plan *planner.QueryPlan, src *catalog.Source) []rest.Column {
 // the server's properties and then to ksqlDB's defaults.
 func (e *Engine) pullOptions(req map[string]string) planner.PullOptions {
 	opts := planner.DefaultPullOptions()
-	flag := func(name string, def bool) bool {
-		v, ok := req[name]
-		if !ok {
-			v, ok = e.cfg.Properties[name]
-		}
-		if !ok {
-			return def
-		}
-		b, err := strconv.ParseBool(strings.TrimSpace(v))
-		if err != nil {
-			return def
-		}
-		return b
-	}
-	opts.TableScan = flag("ksql.query.pull.table.scan.enabled", opts.TableScan)
-	opts.RangeScan = flag("ksql.query.pull.range.scan.enabled", opts.RangeScan)
+	opts.TableScan = e.boolProperty(req, "ksql.query.pull.table.scan.enabled", opts.TableScan)
+	opts.RangeScan = e.boolProperty(req, "ksql.query.pull.range.scan.enabled", opts.RangeScan)
 	return opts
 }
 
