@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,71 @@ func countAll(t *testing.T, s *Server, topic string) int {
 			return n
 		}
 		n += got
+	}
+}
+
+// TestPullQueriesForwardToTheHolder runs pull queries against two servers
+// that share a table's partitions: each holds part of the table, and either
+// answers every key lookup and scan by asking the other for what it does
+// not hold. When one server stops, the other takes its partitions over.
+func TestPullQueriesForwardToTheHolder(t *testing.T) {
+	a, b := startSharedServers(t)
+	ksql(t, a, `CREATE STREAM clicks (user_id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=4);`)
+	ksql(t, a, `SET 'auto.offset.reset'='earliest'; CREATE TABLE per_user AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id;`)
+
+	cl, err := kgo.NewClient(kgo.SeedBrokers(a.Brokers()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var want []string
+	for u := range 12 {
+		user := fmt.Sprintf("u%02d", u)
+		for range u + 1 {
+			if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: "clicks", Key: []byte(user), Value: []byte(`{"PAGE":"home"}`)}).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want = append(want, fmt.Sprintf(`["%s",%d]`, user, u+1))
+	}
+	scan := "SELECT * FROM per_user;"
+	eventually(t, a, scan, want...)
+	eventually(t, b, scan, want...)
+
+	// Both views are open: the group splits the four partitions.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		pa, pb := a.Engine().HeldPartitions("PER_USER"), b.Engine().HeldPartitions("PER_USER")
+		all := slices.Sorted(slices.Values(append(slices.Clone(pa), pb...)))
+		if len(pa) > 0 && len(pb) > 0 && slices.Equal(all, []int32{0, 1, 2, 3}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the servers hold partitions %v and %v, want a split of 0-3", pa, pb)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, s := range []*Server{a, b} {
+		if got := pullRows(t, s, scan); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("scan on %s: got %v, want %v", s.Addr(), got, want)
+		}
+		for _, row := range want {
+			user := row[2:5]
+			sql := fmt.Sprintf("SELECT * FROM per_user WHERE user_id = '%s';", user)
+			if got := pullRows(t, s, sql); len(got) != 1 || got[0] != row {
+				t.Fatalf("%s on %s: got %v, want %s", sql, s.Addr(), got, row)
+			}
+		}
+		in := "SELECT n FROM per_user WHERE user_id IN ('u00', 'u05', 'u11', 'nobody');"
+		if got := pullRows(t, s, in); strings.Join(got, " ") != "[12] [1] [6]" {
+			t.Fatalf("%s on %s: got %v", in, s.Addr(), got)
+		}
+	}
+
+	// The server left takes over the partitions of the one that stopped.
+	b.Close()
+	eventually(t, a, scan, want...)
+	if got := a.Engine().HeldPartitions("PER_USER"); !slices.Equal(got, []int32{0, 1, 2, 3}) {
+		t.Fatalf("after the other server stopped this one holds %v, want all four partitions", got)
 	}
 }

@@ -169,6 +169,12 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 		s.Close()
 		return nil, fmt.Errorf("listening on %s: %w", addr, err)
 	}
+	advertised, err := advertisedListener(cfg.Get("ksql.advertised.listener", ""), s.ln.Addr())
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.engine.SetAdvertisedListener(advertised)
 	s.http = rest.NewServer(addr, rest.NewHandler(s.engine, opts...))
 	go func() {
 		if err := s.http.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -261,6 +267,33 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("shutting down")
 	s.Close()
 	return nil
+}
+
+// advertisedListener is the address other servers of the service id reach
+// this one at (they forward pull queries to it): ksql.advertised.listener,
+// or the listening address with a wildcard host replaced by the host
+// name, as ksqlDB does.
+func advertisedListener(configured string, ln net.Addr) (string, error) {
+	if configured != "" {
+		u, err := url.Parse(configured)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return "", fmt.Errorf("invalid ksql.advertised.listener %q: expected http://host:port", configured)
+		}
+		return strings.TrimRight(configured, "/"), nil
+	}
+	tcp, ok := ln.(*net.TCPAddr)
+	if !ok {
+		return "http://" + ln.String(), nil
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		name, err := os.Hostname()
+		if err != nil {
+			return "", fmt.Errorf("finding the host name to advertise (set ksql.advertised.listener): %w", err)
+		}
+		host = name
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port)), nil
 }
 
 // listenAddr turns a listeners value ("http://0.0.0.0:8088") into host:port.

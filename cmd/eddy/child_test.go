@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,9 +99,47 @@ func (c *childServer) start(queries string, extra ...string) *exec.Cmd {
 // startIn is start with a state directory of the given name.
 func (c *childServer) startIn(state, queries string, extra ...string) *exec.Cmd {
 	c.t.Helper()
+	return c.run(state, append(extra, "--queries-file", queries, "--listeners", "http://127.0.0.1:0")...)
+}
+
+// startInteractive runs an interactive `eddy server` listening on addr
+// (host:port) and waits until it answers.
+func (c *childServer) startInteractive(state, addr string, extra ...string) *exec.Cmd {
+	c.t.Helper()
+	cmd := c.run(state, append(extra, "--listeners", "http://"+addr)...)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/info")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return cmd
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("the server on %s did not come up: %v", addr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// freeAddr returns a loopback address with a port free at the moment.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// run starts `eddy server` with a state directory of the given name, its
+// output in a log file of its own.
+func (c *childServer) run(state string, extra ...string) *exec.Cmd {
+	c.t.Helper()
 	args := append([]string{"server"}, extra...)
-	args = append(args, "--bootstrap-servers", strings.Join(c.brokers, ","), "--state-dir", filepath.Join(c.dir, state),
-		"--queries-file", queries, "--listeners", "http://127.0.0.1:0")
+	args = append(args, "--bootstrap-servers", strings.Join(c.brokers, ","), "--state-dir", filepath.Join(c.dir, state))
 	cmd := exec.Command(c.bin, args...)
 	logf, err := os.Create(filepath.Join(c.dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
 	if err != nil {

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -147,4 +151,106 @@ func readCounts(t *testing.T, counts *committedTopic, latest map[string]countRow
 		}
 	}
 	counts.recs = counts.recs[:0]
+}
+
+// TestThreeServersForwardPullQueries runs three interactive server
+// processes with one service id: the table's pull-query view is split
+// among them, each answers every key by forwarding to the server that
+// holds it, and after one is killed the other two take its partitions over
+// and still answer every key.
+func TestThreeServersForwardPullQueries(t *testing.T) {
+	c := newChildServerWith(t, 6)
+	props := c.file("server.properties", strings.Join([]string{
+		"ksql.service.id=pull_",
+		"ksql.streams.session.timeout.ms=6000",
+		"ksql.streams.heartbeat.interval.ms=500",
+	}, "\n")+"\n")
+	addrs := map[string]string{}
+	servers := map[string]*exec.Cmd{}
+	for _, name := range []string{"a", "b", "c"} {
+		addrs[name] = freeAddr(t)
+		servers[name] = c.startInteractive("state-"+name, addrs[name], "--config", props)
+	}
+	defer func() {
+		for _, s := range servers {
+			_ = s.Process.Signal(syscall.SIGKILL)
+			_ = s.Wait()
+		}
+	}()
+	statements := `SET 'auto.offset.reset'='earliest';
+CREATE STREAM events (k VARCHAR KEY, n INT) WITH (KAFKA_TOPIC='events', VALUE_FORMAT='JSON');
+CREATE TABLE counts WITH (KAFKA_TOPIC='counts', PARTITIONS=6) AS SELECT k, COUNT(*) AS c FROM events GROUP BY k;`
+	if code, body := postJSON(t, addrs["a"], "/ksql", map[string]any{"ksql": statements}); code != http.StatusOK {
+		t.Fatalf("creating the table: status %d: %s", code, body)
+	}
+	producer, err := kgo.NewClient(kgo.SeedBrokers(c.brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer producer.Close()
+	const keys, perKey = 12, 5
+	if err := produceEvents(producer, keys, perKey, func(int) {}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every server answers every key, whoever holds it.
+	answersAll := func(addr string) error {
+		for k := range keys {
+			sql := fmt.Sprintf("SELECT c FROM counts WHERE k = 'k%d';", k)
+			code, body := postJSON(t, addr, "/query", map[string]any{"ksql": sql})
+			if code != http.StatusOK {
+				return fmt.Errorf("%s on %s: status %d: %s", sql, addr, code, body)
+			}
+			if !strings.Contains(string(body), fmt.Sprintf(`{"row":{"columns":[%d]}}`, perKey)) {
+				return fmt.Errorf("%s on %s: %s", sql, addr, body)
+			}
+		}
+		return nil
+	}
+	waitAnswers := func(names ...string) {
+		t.Helper()
+		deadline := time.Now().Add(90 * time.Second)
+		for _, name := range names {
+			for {
+				err := answersAll(addrs[name])
+				if err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal(err)
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+		}
+	}
+	waitAnswers("a", "b", "c")
+	waitForMembers(t, c.brokers, "view_COUNTS", 3)
+	waitAnswers("a", "b", "c")
+
+	if err := servers["b"].Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = servers["b"].Wait()
+	delete(servers, "b")
+	waitForMembers(t, c.brokers, "view_COUNTS", 2)
+	waitAnswers("a", "c")
+}
+
+// postJSON posts body as JSON to addr and returns the status and answer.
+func postJSON(t *testing.T, addr, path string, body any) (int, []byte) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post("http://"+addr+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, out
 }

@@ -38,32 +38,55 @@ func RunTransient(ctx context.Context, cfg TransientConfig) error {
 		kgo.ConsumeTopics(cfg.Topics...),
 		kgo.ConsumeResetOffset(reset),
 	}
-	if cfg.ReadCommitted {
-		opts = append(opts, kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	}
-	cl, err := kgo.NewClient(append(opts, cfg.ClientOpts...)...)
+	cl, err := newConsumer(opts, cfg.ReadCommitted, cfg.ClientOpts)
 	if err != nil {
-		return fmt.Errorf("creating consumer: %w", err)
+		return err
 	}
 	defer cl.Close()
+	err = pollRecords(ctx, cl, cfg.Log, cfg.Handle, nil)
+	if errors.Is(err, ops.ErrLimitReached) {
+		return nil
+	}
+	return err
+}
+
+// newConsumer makes a consumer client of opts, then extra.
+func newConsumer(opts []kgo.Opt, readCommitted bool, extra []kgo.Opt) (*kgo.Client, error) {
+	if readCommitted {
+		opts = append(opts, kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	}
+	cl, err := kgo.NewClient(append(opts, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating consumer: %w", err)
+	}
+	return cl, nil
+}
+
+// pollRecords hands each record cl fetches to handle until ctx ends (nil)
+// or handle fails (its error). afterPoll, if set, runs after each poll's
+// records, and once more when ctx ends.
+func pollRecords(ctx context.Context, cl *kgo.Client, log *slog.Logger, handle func(context.Context, *ops.Raw) error, afterPoll func()) error {
 	for {
 		fetches := cl.PollFetches(ctx)
 		if ctx.Err() != nil {
+			if afterPoll != nil {
+				afterPoll()
+			}
 			return nil
 		}
 		for _, fe := range fetches.Errors() {
-			if cfg.Log != nil && !errors.Is(fe.Err, context.Canceled) {
-				cfg.Log.Warn("fetch error", "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
+			if log != nil && !errors.Is(fe.Err, context.Canceled) {
+				log.Warn("fetch error", "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
 		}
 		var herr error
 		fetches.EachRecord(func(r *kgo.Record) {
 			if herr == nil {
-				herr = cfg.Handle(ctx, FromKafka(r))
+				herr = handle(ctx, FromKafka(r))
 			}
 		})
-		if errors.Is(herr, ops.ErrLimitReached) {
-			return nil
+		if afterPoll != nil {
+			afterPoll()
 		}
 		if herr != nil {
 			return herr

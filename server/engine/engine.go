@@ -5,6 +5,7 @@ package engine
 
 import (
 	"log/slog"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,10 @@ type Engine struct {
 	viewMu  sync.Mutex // guards views; taken after mu if both are
 
 	views map[string]*tableView // by table name
+	// advertised is this server's address for other servers (guarded by
+	// viewMu); peers forwards pull queries to them (forward.go).
+	advertised string
+	peers      *http.Client
 }
 
 // Query is a persistent query.
@@ -110,7 +115,7 @@ func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 	e := &Engine{
 		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
 		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
-		push: map[string]*pushQuery{}, views: map[string]*tableView{}, progress: newCommandProgress(), requests: make(chan struct{}, 1),
+		push: map[string]*pushQuery{}, views: map[string]*tableView{}, peers: &http.Client{}, progress: newCommandProgress(), requests: make(chan struct{}, 1),
 	}
 	e.tsParse = e.fns.TimestampParser
 	for _, o := range opts {

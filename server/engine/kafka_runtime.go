@@ -414,3 +414,23 @@ func (k *KafkaRuntime) Close() error {
 	k.client.Close()
 	return nil
 }
+
+// ReadShared implements SharedRuntime. The group's members fail over on
+// the persistent queries' session timeout.
+func (k *KafkaRuntime) ReadShared(ctx context.Context, cfg kafkaio.SharedConfig) error {
+	cfg.Brokers, cfg.Log, cfg.ClientOpts, cfg.ReadCommitted = k.brokers, k.log, k.queryOpts, k.exactlyOnce
+	return kafkaio.RunShared(ctx, cfg)
+}
+
+// Owners implements SharedRuntime.
+func (k *KafkaRuntime) Owners(ctx context.Context, group, topic string) (map[int32]string, error) {
+	owners, err := kafkaio.GroupOwners(ctx, k.admin, group, topic)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int32]string, len(owners))
+	for p, data := range owners {
+		out[p] = string(data)
+	}
+	return out, nil
+}

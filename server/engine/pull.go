@@ -14,6 +14,7 @@ import (
 	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/rest"
+	"github.com/eddysql/eddy/server/wire"
 )
 
 // resultColumns is a query's header. ksqlDB marks key columns (window
@@ -53,19 +54,14 @@ func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner
 	if err != nil {
 		return err
 	}
-	ends, err := e.rt.EndOffsets(ctx, src.Topic)
-	if err != nil {
-		return err
-	}
-	if err := v.sync(ctx, ends); err != nil {
-		return err
-	}
-	var rows []*ops.Raw
+	req := wire.ViewRowsRequest{Table: src.Name}
 	if plan.PullKeys != nil {
-		rows, err = lookupKeys(v, plan.PullKeys, plan.PullWindows)
-	} else {
-		rows, err = v.scan()
+		req.Lookup = true
+		if req.Keys, err = lookupKeys(v, plan.PullKeys, plan.PullWindows); err != nil {
+			return err
+		}
 	}
+	rows, err := e.pullRows(ctx, v, req)
 	if err != nil {
 		return err
 	}
@@ -80,15 +76,14 @@ func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner
 	return nil
 }
 
-// lookupKeys reads the rows of the key tuples (and windows) of a key-lookup
-// pull query, each row once, in key order (the order a scan would find
-// them in).
-func lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow) ([]*ops.Raw, error) {
+// lookupKeys serializes the key tuples (and window bounds) of a key-lookup
+// pull query as the view stores them. A key its format cannot hold
+// matches nothing and is left out.
+func lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow) ([]wire.ViewKey, error) {
 	if v.keySer == nil {
 		return nil, nil
 	}
-	var out []*ops.Raw
-	seen := map[string]bool{}
+	var out []wire.ViewKey
 	for i, tuple := range tuples {
 		vals, err := constants(tuple...)
 		if err != nil {
@@ -99,35 +94,48 @@ func lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow
 		}
 		key, err := v.keySer.Serialize(v.topic, vals)
 		if err != nil || key == nil {
-			continue // a key its format cannot hold matches nothing
+			continue
 		}
-		from, to := int64(math.MinInt64), int64(math.MaxInt64)
+		k := wire.ViewKey{Key: key, From: math.MinInt64, To: math.MaxInt64}
 		if i < len(windows) {
 			bounds, err := constants(windows[i].From, windows[i].To)
 			if err != nil {
 				return nil, err
 			}
 			if b, ok := bounds[0].(int64); ok {
-				from = b
+				k.From = b
 			}
 			if b, ok := bounds[1].(int64); ok {
-				to = b
+				k.To = b
 			}
 		}
-		rows, err := v.lookup(key, from, to)
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// read returns the view's rows that req asks for in the partitions in
+// (all if nil), in key order, each row once.
+func (v *tableView) read(req wire.ViewRowsRequest, in map[int32]bool) ([]*ops.Raw, error) {
+	if !req.Lookup {
+		return v.scan(in)
+	}
+	var out []*ops.Raw
+	for _, k := range req.Keys {
+		rows, err := v.lookup(k.Key, k.From, k.To, in)
 		if err != nil {
 			return nil, err
 		}
-		// Disjuncts may name a row twice (one key, overlapping windows).
-		for _, r := range rows {
-			if !seen[string(r.Key)] {
-				seen[string(r.Key)] = true
-				out = append(out, r)
-			}
-		}
+		out = append(out, rows...)
 	}
-	slices.SortStableFunc(out, func(a, b *ops.Raw) int { return bytes.Compare(a.Key, b.Key) })
-	return out, nil
+	return sortRows(out), nil
+}
+
+// sortRows puts rows in key order and drops repeats: disjuncts may name a
+// row twice (one key, overlapping windows).
+func sortRows(rows []*ops.Raw) []*ops.Raw {
+	slices.SortStableFunc(rows, func(a, b *ops.Raw) int { return bytes.Compare(a.Key, b.Key) })
+	return slices.CompactFunc(rows, func(a, b *ops.Raw) bool { return bytes.Equal(a.Key, b.Key) })
 }
 
 // constants evaluates constant expressions (nil ones give nil).
@@ -159,7 +167,7 @@ func (e *Engine) view(src *catalog.Source) (*tableView, error) {
 		v.close()
 		delete(e.views, src.Name)
 	}
-	v, err := openTableView(e.rt, e.formats, src, e.viewDir)
+	v, err := openTableView(e.rt, e.viewShare(src), e.formats, src, e.viewDir)
 	if err != nil {
 		return nil, err
 	}

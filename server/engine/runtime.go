@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/eddysql/eddy/executor/kafkaio"
 	"github.com/eddysql/eddy/executor/ops"
 )
 
@@ -64,4 +65,16 @@ type RunningQuery struct {
 	// for this query (at_least_once, exactly_once_v2); empty = the
 	// runtime's default.
 	ProcessingGuarantee string
+}
+
+// SharedRuntime is a Runtime whose servers can split a topic's partitions
+// among themselves: pull-query views are shared this way, each server
+// holding part of a table and answering the others for it.
+type SharedRuntime interface {
+	// ReadShared reads cfg.Topic as a member of cfg.GroupID until ctx
+	// ends; the runtime fills in the connection settings.
+	ReadShared(ctx context.Context, cfg kafkaio.SharedConfig) error
+	// Owners returns the member data (address) of the member holding each
+	// partition of topic in group, or kafkaio.ErrRebalancing.
+	Owners(ctx context.Context, group, topic string) (map[int32]string, error)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cockroachdb/pebble/vfs"
 
+	"github.com/eddysql/eddy/executor/kafkaio"
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/executor/serde"
 	"github.com/eddysql/eddy/executor/state"
@@ -31,7 +32,12 @@ import (
 // that produced before asking); a view whose consumer has been idle for
 // viewIdleGrace counts as caught up, since transaction markers never
 // reach it as records.
+//
+// Servers sharing a service id share a view's partitions through a
+// consumer group (shared): each keeps the rows of the partitions the group
+// gives it and answers the others for them (forward.go).
 type tableView struct {
+	name     string
 	topic    string
 	keySer   serde.Serializer   // nil for keyless tables
 	keyDe    serde.Deserializer // nil for keyless tables
@@ -50,6 +56,17 @@ type tableView struct {
 	pending int             // records since the last commit
 	err     error           // why the consumer stopped, if it did
 
+	// shared views only: the partitions this server holds, a count of
+	// assignment changes, and the routes found for the current one.
+	shared bool
+	group  string
+	// hashRouted: the topic's keys are partitioned by Kafka's hash of
+	// the key bytes the view stores, so a key lookup reads one partition.
+	hashRouted bool
+	owned      map[int32]bool
+	gen        int
+	routes     *viewRoutes
+
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -60,11 +77,20 @@ const (
 	viewStore       = "rows"
 )
 
-// openTableView starts a view of src under dir ("" keeps it in memory).
-func openTableView(rt Runtime, formats *serde.Registry, src *catalog.Source, dir string) (*tableView, error) {
+// viewShare is how a view shares its partitions with the other servers:
+// the group it joins and the address it is reached at.
+type viewShare struct {
+	rt     SharedRuntime
+	group  string
+	member string
+}
+
+// openTableView starts a view of src under dir ("" keeps it in memory),
+// reading all of the topic, or its share of it when share is not nil.
+func openTableView(rt Runtime, share *viewShare, formats *serde.Registry, src *catalog.Source, dir string) (*tableView, error) {
 	// A new view counts as busy until the idle grace has passed: its
 	// consumer may not have fetched anything yet.
-	v := &tableView{topic: src.Topic, next: map[int32]int64{}, applied: time.Now(), done: make(chan struct{})}
+	v := &tableView{name: src.Name, topic: src.Topic, next: map[int32]int64{}, applied: time.Now(), done: make(chan struct{})}
 	v.changed = sync.NewCond(&v.mu)
 	if src.Window != nil {
 		v.windowed, v.session, v.size = true, src.Window.Type == "SESSION", src.Window.Size
@@ -105,11 +131,23 @@ func openTableView(rt Runtime, formats *serde.Registry, src *catalog.Source, dir
 		return nil, err
 	}
 	v.task = task
+	if share != nil {
+		v.shared, v.group, v.owned = true, share.group, map[int32]bool{}
+		v.hashRouted = src.Sink && !v.windowed && v.keySer != nil
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
 	go func() {
 		defer close(v.done)
-		err := rt.Scan(ctx, []string{src.Topic}, true, v.apply)
+		var err error
+		if share != nil {
+			err = share.rt.ReadShared(ctx, kafkaio.SharedConfig{
+				GroupID: share.group, Topic: src.Topic, MemberData: []byte(share.member),
+				Assigned: v.assigned, Revoked: v.revoked, Resume: v.resume, Handle: v.apply,
+			})
+		} else {
+			err = rt.Scan(ctx, []string{src.Topic}, true, v.apply)
+		}
 		v.mu.Lock()
 		if err == nil && ctx.Err() == nil {
 			err = errors.New("the topic reader stopped")
@@ -180,6 +218,83 @@ func (v *tableView) apply(_ context.Context, r *ops.Raw) error {
 	return nil
 }
 
+// assigned takes the partitions the group gave this server after a
+// rebalance and drops the rows of those it no longer holds: another
+// server answers for them now.
+func (v *tableView) assigned(parts []int32) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.owned = map[int32]bool{}
+	for _, p := range parts {
+		v.owned[p] = true
+	}
+	dropped := map[int32]bool{}
+	for p := range v.next {
+		if !v.owned[p] {
+			dropped[p] = true
+			delete(v.next, p)
+		}
+	}
+	if len(dropped) > 0 {
+		var keys [][]byte
+		err := v.store.Range(nil, nil, func(k, b []byte) bool {
+			if dropped[viewRowPartition(b)] {
+				keys = append(keys, append([]byte(nil), k...))
+			}
+			return true
+		})
+		for _, k := range keys {
+			if err == nil {
+				err = v.store.Delete(k)
+			}
+		}
+		if err != nil && v.err == nil {
+			v.err = fmt.Errorf("dropping partitions of the view of %s: %w", v.name, err)
+		}
+	}
+	v.gen++
+	v.routes = nil
+	// Newly assigned partitions are being fetched: wait the idle grace
+	// before counting the view as caught up.
+	v.applied = time.Now()
+	v.changed.Broadcast()
+}
+
+// revoked marks partitions as no longer held; their rows stay until the
+// next assignment shows whether they come back.
+func (v *tableView) revoked(parts []int32) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, p := range parts {
+		delete(v.owned, p)
+	}
+	v.gen++
+	v.routes = nil
+	v.changed.Broadcast()
+}
+
+// resume is where reading a partition goes on after a rebalance gave it
+// back: the rows read before are still here.
+func (v *tableView) resume(p int32) (int64, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	next, ok := v.next[p]
+	return next, ok
+}
+
+// holds reports whether the view reads all of parts; callers hold v.mu.
+func (v *tableView) holds(parts []int32) bool {
+	if !v.shared {
+		return true
+	}
+	for _, p := range parts {
+		if !v.owned[p] {
+			return false
+		}
+	}
+	return true
+}
+
 // sync waits until the view has read up to ends (or its consumer has been
 // idle for viewIdleGrace), the view failed, or ctx ended.
 func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
@@ -234,14 +349,15 @@ func (v *tableView) caughtUp(ends map[int32]int64) bool {
 	return true
 }
 
-// lookup returns the rows of a key; for windowed tables those of its
-// windows, time windows narrowed to starts in [from, to].
-func (v *tableView) lookup(key []byte, from, to int64) ([]*ops.Raw, error) {
+// lookup returns the rows of a key in the partitions in (all if in is
+// nil); for windowed tables those of its windows, time windows narrowed to
+// starts in [from, to].
+func (v *tableView) lookup(key []byte, from, to int64, in map[int32]bool) ([]*ops.Raw, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.windowed {
 		b, ok, err := v.store.Get(key)
-		if err != nil || !ok {
+		if err != nil || !ok || (in != nil && !in[viewRowPartition(b)]) {
 			return nil, err
 		}
 		return []*ops.Raw{decodeViewRow(v.topic, key, b)}, nil
@@ -262,7 +378,7 @@ func (v *tableView) lookup(key []byte, from, to int64) ([]*ops.Raw, error) {
 	}
 	var out []*ops.Raw
 	err := v.store.Range(lo, hi, func(k, b []byte) bool {
-		if len(k) == len(key)+winLen {
+		if len(k) == len(key)+winLen && (in == nil || in[viewRowPartition(b)]) {
 			out = append(out, decodeViewRow(v.topic, k, b))
 		}
 		return true
@@ -270,22 +386,27 @@ func (v *tableView) lookup(key []byte, from, to int64) ([]*ops.Raw, error) {
 	return out, err
 }
 
-// scan returns every row in key order.
-func (v *tableView) scan() ([]*ops.Raw, error) {
+// scan returns every row of the partitions in (all if in is nil) in key
+// order.
+func (v *tableView) scan(in map[int32]bool) ([]*ops.Raw, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	var out []*ops.Raw
 	err := v.store.Range(nil, nil, func(k, b []byte) bool {
-		out = append(out, decodeViewRow(v.topic, k, b))
+		if in == nil || in[viewRowPartition(b)] {
+			out = append(out, decodeViewRow(v.topic, k, b))
+		}
 		return true
 	})
 	return out, err
 }
 
 // encodeViewRow keeps what a pull query can select of a record besides its
-// key: the timestamp, the headers and the value.
+// key (the timestamp, the headers and the value) after the partition it
+// was read from.
 func encodeViewRow(r *ops.Raw) []byte {
-	b := binary.BigEndian.AppendUint64(make([]byte, 0, 16+len(r.Value)), uint64(r.Timestamp))
+	b := binary.BigEndian.AppendUint32(make([]byte, 0, 20+len(r.Value)), uint32(r.Partition))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.Timestamp))
 	b = binary.AppendUvarint(b, uint64(len(r.Headers)))
 	for _, h := range r.Headers {
 		b = binary.AppendUvarint(b, uint64(len(h.Key)))
@@ -297,8 +418,9 @@ func encodeViewRow(r *ops.Raw) []byte {
 }
 
 func decodeViewRow(topic string, key, b []byte) *ops.Raw {
-	r := &ops.Raw{Topic: topic, Key: append([]byte(nil), key...), Timestamp: int64(binary.BigEndian.Uint64(b))}
-	b = b[8:]
+	r := &ops.Raw{Topic: topic, Key: append([]byte(nil), key...), Partition: viewRowPartition(b),
+		Timestamp: int64(binary.BigEndian.Uint64(b[4:]))}
+	b = b[12:]
 	n, m := binary.Uvarint(b)
 	b = b[m:]
 	next := func() []byte {
@@ -314,3 +436,5 @@ func decodeViewRow(topic string, key, b []byte) *ops.Raw {
 	r.Value = append([]byte{}, b...)
 	return r
 }
+
+func viewRowPartition(b []byte) int32 { return int32(binary.BigEndian.Uint32(b)) }

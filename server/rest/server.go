@@ -113,6 +113,9 @@ func NewHandler(b Backend, opts ...Option) http.Handler {
 	r.Get("/status/{type}/{entity}/{action}", h.statusOne)
 	r.Get("/clusterStatus", h.clusterStatus)
 	r.Get("/is_valid_property/{name}", h.isValidProperty)
+	if vb, ok := b.(ViewBackend); ok {
+		r.Post(wire.ViewRowsPath, viewRows(vb))
+	}
 
 	// h2c is the only implementation of the HTTP/1.1 "Upgrade: h2c" path
 	// that ksqlDB's Java and Go clients may take; net/http covers prior

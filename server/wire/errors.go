@@ -22,6 +22,7 @@ const (
 	CodeForbidden              = 40300
 	CodeForbiddenKafkaAccess   = 40301
 	CodeNotFound               = 40400
+	CodeNotHeld                = 40900 // Eddy: a forwarded pull query asked for partitions this server does not hold
 	CodeSchemaRegistryNotSet   = 42801
 	CodeAssertionFailed        = 41700 // ASSERT TOPIC/SCHEMA did not hold within its timeout
 	CodeTooManyRequests        = 42900

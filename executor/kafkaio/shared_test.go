@@ -1,0 +1,150 @@
+package kafkaio
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/eddysql/eddy/executor/ops"
+)
+
+// sharedMember is one RunShared reader and what it saw.
+type sharedMember struct {
+	mu      sync.Mutex
+	held    []int32
+	records map[int32]int // per partition
+	cancel  context.CancelFunc
+	done    chan error
+}
+
+func startShared(t *testing.T, brokers []string, name string, resume map[int32]int64) *sharedMember {
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &sharedMember{records: map[int32]int{}, cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		m.done <- RunShared(ctx, SharedConfig{
+			Brokers: brokers, GroupID: "views", Topic: "t", MemberData: []byte(name),
+			Assigned: func(p []int32) { m.mu.Lock(); m.held = p; m.mu.Unlock() },
+			Revoked:  func([]int32) { m.mu.Lock(); m.held = nil; m.mu.Unlock() },
+			Resume: func(p int32) (int64, bool) {
+				at, ok := resume[p]
+				return at, ok
+			},
+			Handle: func(_ context.Context, r *ops.Raw) error {
+				m.mu.Lock()
+				m.records[r.Partition]++
+				m.mu.Unlock()
+				return nil
+			},
+			ClientOpts: []kgo.Opt{kgo.HeartbeatInterval(100 * time.Millisecond)},
+		})
+	}()
+	t.Cleanup(func() { m.stop(t) })
+	return m
+}
+
+func (m *sharedMember) stop(t *testing.T) {
+	if m.cancel == nil {
+		return
+	}
+	m.cancel()
+	if err := <-m.done; err != nil {
+		t.Errorf("RunShared: %v", err)
+	}
+	m.cancel = nil
+}
+
+func (m *sharedMember) state() ([]int32, map[int32]int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.held), maps.Clone(m.records)
+}
+
+// TestSharedReadersSplitPartitions runs two members of one group over a
+// four-partition topic: they split the partitions, each reads its own
+// (the second one from where Resume says), GroupOwners names each
+// partition's member by its data, and the partitions of a member that
+// leaves go to the other.
+func TestSharedReadersSplitPartitions(t *testing.T) {
+	brokers, adm := newCluster(t)
+	ctx := testCtx(t)
+	if _, err := adm.CreateTopic(ctx, 4, 1, nil, "t"); err != nil {
+		t.Fatal(err)
+	}
+	cl := newClient(t, brokers, kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	for p := range int32(4) {
+		for i := range 3 {
+			rec := &kgo.Record{Topic: "t", Partition: p, Key: fmt.Appendf(nil, "k%d", i)}
+			if err := cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a := startShared(t, brokers, "a", nil)
+	b := startShared(t, brokers, "b", map[int32]int64{0: 2, 1: 2, 2: 2, 3: 2})
+
+	var owners map[int32][]byte
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		heldA, _ := a.state()
+		heldB, _ := b.state()
+		var err error
+		owners, err = GroupOwners(ctx, adm, "views", "t")
+		if err == nil && len(heldA) > 0 && len(heldB) > 0 && len(heldA)+len(heldB) == 4 {
+			for _, p := range heldA {
+				if string(owners[p]) != "a" {
+					t.Fatalf("GroupOwners says %q holds partition %d of a (%v)", owners[p], p, heldA)
+				}
+			}
+			for _, p := range heldB {
+				if string(owners[p]) != "b" {
+					t.Fatalf("GroupOwners says %q holds partition %d of b (%v)", owners[p], p, heldB)
+				}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no split: a holds %v, b holds %v, owners %v (%v)", heldA, heldB, owners, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// b resumes at offset 2: it reads one record of each of its partitions.
+	heldB, _ := b.state()
+	for {
+		_, seen := b.state()
+		ok := true
+		for _, p := range heldB {
+			ok = ok && seen[p] >= 1
+		}
+		if ok {
+			for _, p := range heldB {
+				if seen[p] != 1 {
+					t.Fatalf("b read %d records of partition %d, want the 1 after its resume offset", seen[p], p)
+				}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("b read %v of its partitions %v", seen, heldB)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	b.stop(t)
+	for {
+		heldA, _ := a.state()
+		owners, err := GroupOwners(ctx, adm, "views", "t")
+		if err == nil && len(heldA) == 4 && len(owners) == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a holds %v after b left, owners %v (%v)", heldA, owners, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
