@@ -240,17 +240,24 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 		partitions = max(partitions, s.topics[src.Topic].Partitions)
 	}
 	changelog := func(store string) string { return e.appID(id) + "-" + store + "-changelog" }
+	var internal []TopicInfo
 	for _, t := range trial.InternalTopics() {
 		n := partitions
 		if fixed := trial.InternalPartitions(t); fixed > 0 {
 			n = fixed
 		}
-		if err := e.createTopic(s, t, n, e.cfg.DefaultReplicas); err != nil {
-			return nil, err
-		}
+		internal = append(internal, TopicInfo{Name: t, Partitions: n, Replicas: e.cfg.DefaultReplicas})
 	}
 	for _, st := range trial.Stores() {
-		if err := e.createTopic(s, changelog(st), partitions, e.cfg.DefaultReplicas); err != nil {
+		internal = append(internal, TopicInfo{Name: changelog(st), Partitions: partitions, Replicas: e.cfg.DefaultReplicas})
+	}
+	for _, t := range internal {
+		if e.replaying {
+			// Made when the query starts: a later command of the log
+			// may terminate it, and its topics with it.
+			s.topics[t.Name] = t
+			q.unmade = append(q.unmade, t)
+		} else if err := e.createTopic(s, t.Name, t.Partitions, t.Replicas); err != nil {
 			return nil, err
 		}
 	}
@@ -342,6 +349,19 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// startQuery makes the query's internal topics that replay left unmade,
+// then starts it; callers hold e.mu.
+func (e *Engine) startQuery(ctx context.Context, q *Query) error {
+	for len(q.unmade) > 0 {
+		t := q.unmade[0]
+		if err := e.rt.CreateTopic(ctx, t.Name, t.Partitions, t.Replicas); err != nil {
+			return err
+		}
+		q.unmade = q.unmade[1:]
+	}
+	return e.rt.StartQuery(ctx, q.running)
 }
 
 // terminateQuery stops a persistent query for good: as in ksqlDB, its
@@ -507,7 +527,7 @@ func (e *Engine) pauseResume(s *session, st *ast.PauseResume) (wire.Entity, erro
 		switch {
 		case st.Resume && q.State == "PAUSED":
 			if !e.replaying {
-				if err := e.rt.StartQuery(s.ctx, q.running); err != nil {
+				if err := e.startQuery(s.ctx, q); err != nil {
 					return nil, err
 				}
 			}

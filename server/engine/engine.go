@@ -82,6 +82,8 @@ type Query struct {
 	State     string
 	Err       error
 	running   *RunningQuery
+	// unmade are internal topics that replay left for the start to make.
+	unmade []TopicInfo
 }
 
 type commandResult struct {

@@ -117,3 +117,59 @@ func TestExecuteStatements(t *testing.T) {
 		})
 	}
 }
+
+// creations records the topics a runtime was asked to create.
+type creations struct {
+	*MemoryRuntime
+	created []string
+}
+
+func (c *creations) CreateTopic(ctx context.Context, name string, partitions, replicas int) error {
+	c.created = append(c.created, name)
+	return c.MemoryRuntime.CreateTopic(ctx, name, partitions, replicas)
+}
+
+// TestReplayMakesTopicsOfRunningQueriesOnly replays a command log in which
+// one aggregation is later terminated: its repartition and changelog
+// topics are not made, and those of the one still running are.
+func TestReplayMakesTopicsOfRunningQueriesOnly(t *testing.T) {
+	rt := &creations{MemoryRuntime: NewMemoryRuntime()}
+	if err := rt.MemoryRuntime.CreateTopic(context.Background(), "s", 2, 1); err != nil {
+		t.Fatal(err)
+	}
+	e := New(Config{ServiceID: "test_"}, rt)
+	t.Cleanup(func() { _ = e.Close() })
+	log := []string{
+		"CREATE STREAM s (id INT KEY, v INT) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON');",
+		"CREATE TABLE gone AS SELECT v, COUNT(*) AS n FROM s GROUP BY v;",
+		"CREATE TABLE kept AS SELECT v, SUM(id) AS total FROM s GROUP BY v;",
+		"TERMINATE CTAS_GONE_2;",
+	}
+	entries := make([]CommandEntry, len(log))
+	for i, stmt := range log {
+		entries[i] = CommandEntry{Offset: int64(i), Statement: stmt}
+	}
+	e.Replay(context.Background(), entries)
+
+	var internal []string
+	for _, name := range rt.created {
+		if strings.HasPrefix(name, "_confluent-ksql-") {
+			internal = append(internal, name)
+		}
+	}
+	if len(internal) == 0 {
+		t.Fatalf("no internal topics made for the running query; created %v", rt.created)
+	}
+	for _, name := range internal {
+		if strings.Contains(name, "CTAS_GONE_2") {
+			t.Errorf("replay made %s of the terminated query", name)
+		}
+		if !strings.Contains(name, "CTAS_KEPT_3") {
+			t.Errorf("unexpected internal topic %s", name)
+		}
+	}
+	qs := e.Queries()
+	if len(qs) != 1 || qs[0].ID != "CTAS_KEPT_3" || qs[0].State != "RUNNING" {
+		t.Fatalf("queries after replay: %+v", qs)
+	}
+}

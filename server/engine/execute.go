@@ -313,7 +313,7 @@ func (e *Engine) Replay(ctx context.Context, entries []CommandEntry) {
 		if q.State != "RUNNING" || q.running == nil {
 			continue
 		}
-		if err := e.rt.StartQuery(ctx, q.running); err != nil {
+		if err := e.startQuery(ctx, q); err != nil {
 			q.State, q.Err = "ERROR", err
 			e.log.Error("starting a replayed query", "query", id, "error", err)
 		}
