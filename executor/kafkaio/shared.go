@@ -32,8 +32,12 @@ type SharedConfig struct {
 	Revoked  func(partitions []int32)
 	// Resume returns where to go on reading an assigned partition; false
 	// reads it from the start.
-	Resume        func(partition int32) (int64, bool)
-	Handle        func(ctx context.Context, raw *ops.Raw) error
+	Resume func(partition int32) (int64, bool)
+	Handle func(ctx context.Context, raw *ops.Raw) error
+	// Marker, if set, receives the offsets of transaction markers, which
+	// Handle never sees: a reader that compares its position with end
+	// offsets must count them.
+	Marker        func(partition int32, offset int64)
 	Log           *slog.Logger
 	ClientOpts    []kgo.Opt
 	ReadCommitted bool
@@ -65,12 +69,15 @@ func RunShared(ctx context.Context, cfg SharedConfig) error {
 			return offsets, nil
 		}),
 	}
+	if cfg.Marker != nil {
+		opts = append(opts, kgo.KeepControlRecords())
+	}
 	cl, err := newConsumer(opts, cfg.ReadCommitted, cfg.ClientOpts)
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	return pollRecords(ctx, cl, cfg.Log, cfg.Handle, cl.AllowRebalance)
+	return pollRecords(ctx, cl, cfg.Log, cfg.Handle, cfg.Marker, cl.AllowRebalance)
 }
 
 // advertisingBalancer is a balancer that publishes data (a server's

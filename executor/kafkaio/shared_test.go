@@ -148,3 +148,78 @@ func TestSharedReadersSplitPartitions(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestSharedReaderSeesTransactionMarkers reads a topic written in
+// transactions: records go to Handle and commit markers to Marker, so the
+// reader's position reaches the partition's end offset exactly.
+func TestSharedReaderSeesTransactionMarkers(t *testing.T) {
+	brokers, adm := newCluster(t)
+	ctx := testCtx(t)
+	if _, err := adm.CreateTopic(ctx, 1, 1, nil, "t"); err != nil {
+		t.Fatal(err)
+	}
+	tx := newClient(t, brokers, kgo.TransactionalID("tx"))
+	for round := range 2 {
+		if err := tx.BeginTransaction(); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if err := tx.ProduceSync(ctx, &kgo.Record{Topic: "t", Key: fmt.Appendf(nil, "k%d-%d", round, i)}).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.EndTransaction(ctx, kgo.TryCommit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ends, err := adm.ListEndOffsets(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, _ := ends.Lookup("t", 0)
+
+	var mu sync.Mutex
+	next, records := int64(0), 0
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- RunShared(rctx, SharedConfig{
+			Brokers: brokers, GroupID: "markers", Topic: "t", ReadCommitted: true,
+			Assigned: func([]int32) {}, Revoked: func([]int32) {},
+			Resume: func(int32) (int64, bool) { return 0, false },
+			Handle: func(_ context.Context, r *ops.Raw) error {
+				mu.Lock()
+				defer mu.Unlock()
+				records++
+				next = max(next, r.Offset+1)
+				return nil
+			},
+			Marker: func(_ int32, offset int64) {
+				mu.Lock()
+				defer mu.Unlock()
+				next = max(next, offset+1)
+			},
+		})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	for {
+		mu.Lock()
+		n, got := next, records
+		mu.Unlock()
+		if n == end.Offset {
+			if got != 6 {
+				t.Fatalf("Handle saw %d records, want the 6 committed ones", got)
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the reader reached offset %d of %d (%d records)", n, end.Offset, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -43,7 +43,7 @@ func RunTransient(ctx context.Context, cfg TransientConfig) error {
 		return err
 	}
 	defer cl.Close()
-	err = pollRecords(ctx, cl, cfg.Log, cfg.Handle, nil)
+	err = pollRecords(ctx, cl, cfg.Log, cfg.Handle, nil, nil)
 	if errors.Is(err, ops.ErrLimitReached) {
 		return nil
 	}
@@ -63,9 +63,11 @@ func newConsumer(opts []kgo.Opt, readCommitted bool, extra []kgo.Opt) (*kgo.Clie
 }
 
 // pollRecords hands each record cl fetches to handle until ctx ends (nil)
-// or handle fails (its error). afterPoll, if set, runs after each poll's
-// records, and once more when ctx ends.
-func pollRecords(ctx context.Context, cl *kgo.Client, log *slog.Logger, handle func(context.Context, *ops.Raw) error, afterPoll func()) error {
+// or handle fails (its error). Control records (if cl keeps them) go to
+// marker instead. afterPoll, if set, runs after each poll's records, and
+// once more when ctx ends.
+func pollRecords(ctx context.Context, cl *kgo.Client, log *slog.Logger, handle func(context.Context, *ops.Raw) error,
+	marker func(partition int32, offset int64), afterPoll func()) error {
 	for {
 		fetches := cl.PollFetches(ctx)
 		if ctx.Err() != nil {
@@ -81,7 +83,13 @@ func pollRecords(ctx context.Context, cl *kgo.Client, log *slog.Logger, handle f
 		}
 		var herr error
 		fetches.EachRecord(func(r *kgo.Record) {
-			if herr == nil {
+			switch {
+			case herr != nil:
+			case r.Attrs.IsControl():
+				if marker != nil {
+					marker(r.Partition, r.Offset)
+				}
+			default:
 				herr = handle(ctx, FromKafka(r))
 			}
 		})

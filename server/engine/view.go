@@ -29,9 +29,11 @@ import (
 //
 // A pull query first waits until the view has read the topic up to the
 // end offsets of the moment it started (read-your-writes for a client
-// that produced before asking); a view whose consumer has been idle for
-// viewIdleGrace counts as caught up, since transaction markers never
-// reach it as records.
+// that produced before asking). A shared view sees transaction markers and
+// so reaches the end offsets exactly; one that does not (Runtime.Scan)
+// counts as caught up once its consumer has been idle for a moment
+// (idleGrace), and a shared one after a longer one, in case the broker
+// leaves an offset unseen.
 //
 // Servers sharing a service id share a view's partitions through a
 // consumer group (shared): each keeps the rows of the partitions the group
@@ -53,6 +55,7 @@ type tableView struct {
 	store   ops.Store
 	next    map[int32]int64 // next offset to read per partition
 	applied time.Time       // when a record was last applied
+	grace   time.Duration   // idle time after which the view counts as caught up
 	pending int             // records since the last commit
 	err     error           // why the consumer stopped, if it did
 
@@ -72,7 +75,11 @@ type tableView struct {
 }
 
 const (
-	viewIdleGrace   = 100 * time.Millisecond
+	viewIdleGrace = 100 * time.Millisecond
+	// sharedIdleGrace only guards against offsets a shared view's reader
+	// never sees: stalls of its reader shorter than this (a slow fetch, a
+	// flush) do not end a pull query's wait early.
+	sharedIdleGrace = 2 * time.Second
 	viewCommitEvery = 4096
 	viewStore       = "rows"
 )
@@ -90,7 +97,8 @@ type viewShare struct {
 func openTableView(rt Runtime, share *viewShare, formats *serde.Registry, src *catalog.Source, dir string) (*tableView, error) {
 	// A new view counts as busy until the idle grace has passed: its
 	// consumer may not have fetched anything yet.
-	v := &tableView{name: src.Name, topic: src.Topic, next: map[int32]int64{}, applied: time.Now(), done: make(chan struct{})}
+	v := &tableView{name: src.Name, topic: src.Topic, next: map[int32]int64{}, applied: time.Now(), grace: viewIdleGrace,
+		done: make(chan struct{})}
 	v.changed = sync.NewCond(&v.mu)
 	if src.Window != nil {
 		v.windowed, v.session, v.size = true, src.Window.Type == "SESSION", src.Window.Size
@@ -132,7 +140,7 @@ func openTableView(rt Runtime, share *viewShare, formats *serde.Registry, src *c
 	}
 	v.task = task
 	if share != nil {
-		v.shared, v.group, v.owned = true, share.group, map[int32]bool{}
+		v.shared, v.group, v.owned, v.grace = true, share.group, map[int32]bool{}, sharedIdleGrace
 		v.hashRouted = src.Sink && !v.windowed && v.keySer != nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -143,7 +151,7 @@ func openTableView(rt Runtime, share *viewShare, formats *serde.Registry, src *c
 		if share != nil {
 			err = share.rt.ReadShared(ctx, kafkaio.SharedConfig{
 				GroupID: share.group, Topic: src.Topic, MemberData: []byte(share.member),
-				Assigned: v.assigned, Revoked: v.revoked, Resume: v.resume, Handle: v.apply,
+				Assigned: v.assigned, Revoked: v.revoked, Resume: v.resume, Handle: v.apply, Marker: v.marker,
 			})
 		} else {
 			err = rt.Scan(ctx, []string{src.Topic}, true, v.apply)
@@ -216,6 +224,15 @@ func (v *tableView) apply(_ context.Context, r *ops.Raw) error {
 	}
 	v.changed.Broadcast()
 	return nil
+}
+
+// marker counts a transaction marker as read.
+func (v *tableView) marker(p int32, offset int64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.next[p] = max(v.next[p], offset+1)
+	v.applied = time.Now()
+	v.changed.Broadcast()
 }
 
 // assigned takes the partitions the group gave this server after a
@@ -296,7 +313,7 @@ func (v *tableView) holds(parts []int32) bool {
 }
 
 // sync waits until the view has read up to ends (or its consumer has been
-// idle for viewIdleGrace), the view failed, or ctx ended.
+// idle for v.grace), the view failed, or ctx ended.
 func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
 	stop := context.AfterFunc(ctx, func() {
 		v.mu.Lock()
@@ -323,18 +340,18 @@ func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
 			return nil
 		}
 		idle := time.Since(v.applied)
-		if idle >= viewIdleGrace {
+		if idle >= v.grace {
 			return nil
 		}
 		// Wake up when the consumer may have become idle.
 		if timer == nil {
-			timer = time.AfterFunc(viewIdleGrace-idle, func() {
+			timer = time.AfterFunc(v.grace-idle, func() {
 				v.mu.Lock()
 				v.changed.Broadcast()
 				v.mu.Unlock()
 			})
 		} else {
-			timer.Reset(viewIdleGrace - idle)
+			timer.Reset(v.grace - idle)
 		}
 		v.changed.Wait()
 	}
