@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,8 +13,6 @@ import (
 	"time"
 
 	"github.com/eddysql/eddy/executor/ops"
-	"github.com/eddysql/eddy/parser"
-	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/server/engine"
 	"github.com/eddysql/eddy/server/rest"
@@ -25,12 +24,14 @@ import (
 const queryTimeout = 3 * time.Second
 
 // runRESTCase runs an RQTT case the way ksqlDB's REST test runner does:
-// the statements that are not queries go to POST /ksql together, the
+// the statements before the first SELECT go to POST /ksql together, the
 // inputs are then produced and the persistent queries run over them, and
-// each query goes to POST /query.
+// each query goes to POST /query (a case waiting for an active push query
+// produces its inputs once the first query has started).
 func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 	rt := engine.NewMemoryRuntime()
-	props := map[string]string{}
+	// The server settings of ksqlDB's RQTT harness that Eddy reads.
+	props := map[string]string{"ksql.query.push.v2.enabled": "true"}
 	for k, v := range c.Properties {
 		props[k] = fmt.Sprint(v)
 	}
@@ -79,9 +80,45 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 			out.Responses = append(out.Responses, map[string]any{"admin": e})
 		}
 	}
-	written, err := feedInputs(ctx, rt, eng, c, inline)
-	if err != nil {
-		return nil, err
+	// As ksqlDB's harness does, a case that waits for an active push query
+	// produces its inputs once the first query has answered its header.
+	var written []*ops.Raw
+	var feedErr error
+	feed := func() { written, feedErr = feedInputs(ctx, rt, eng, c, inline) }
+	waitForPush := false
+	if ic, ok := c.Raw["inputConditions"].(map[string]any); ok {
+		waitForPush, _ = ic["waitForActivePushQuery"].(bool)
+	}
+	if !waitForPush || len(queries) == 0 {
+		feed()
+	}
+	for i, q := range queries {
+		props := map[string]any{"auto.offset.reset": "earliest"}
+		for k, v := range c.Properties {
+			props[k] = v
+		}
+		body, _ := json.Marshal(map[string]any{"ksql": q, "streamsProperties": props})
+		var afterHeader func()
+		if waitForPush && i == 0 {
+			afterHeader = feed
+		}
+		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		status, resp, err := httpPostStream(qctx, srv.URL+"/query", body, afterHeader)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		if feedErr != nil {
+			return nil, feedErr
+		}
+		if status != http.StatusOK {
+			out.Error = restError(status, resp, []int{queryIdx[i]})
+			return out, nil
+		}
+		out.Responses = append(out.Responses, map[string]any{"query": resp})
+	}
+	if feedErr != nil {
+		return nil, feedErr
 	}
 	cat := eng.Catalog()
 	for _, raw := range written {
@@ -91,39 +128,12 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 		}
 		out.Outputs = append(out.Outputs, rec)
 	}
-	for i, q := range queries {
-		props := map[string]any{"auto.offset.reset": "earliest"}
-		for k, v := range c.Properties {
-			props[k] = v
-		}
-		body, _ := json.Marshal(map[string]any{"ksql": q, "streamsProperties": props})
-		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
-		status, resp, err := httpPost(qctx, srv.URL+"/query", body)
-		cancel()
-		if err != nil {
-			return nil, err
-		}
-		if status != http.StatusOK {
-			out.Error = restError(status, resp, []int{queryIdx[i]})
-			return out, nil
-		}
-		out.Responses = append(out.Responses, map[string]any{"query": resp})
-	}
 	return out, nil
 }
 
-// isQuery tells SELECT and PRINT statements, which go to /query.
-func isQuery(stmt string) bool {
-	parsed, err := parser.Parse(stmt)
-	if err != nil || len(parsed) != 1 {
-		return false
-	}
-	switch parsed[0].(type) {
-	case *ast.Query, *ast.Print:
-		return true
-	}
-	return false
-}
+// isQuery tells the statements ksqlDB's harness sends to /query: those
+// that start with "SELECT ".
+func isQuery(stmt string) bool { return strings.HasPrefix(stmt, "SELECT ") }
 
 // feedInputs produces the case's inputs after what the statements wrote
 // (INSERT VALUES) and runs the persistent queries over them, writing their
@@ -162,6 +172,12 @@ func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engin
 }
 
 func httpPost(ctx context.Context, url string, body []byte) (int, any, error) {
+	return httpPostStream(ctx, url, body, nil)
+}
+
+// httpPostStream is httpPost that calls afterHeader (if set) once the
+// first line of a successful answer has arrived.
+func httpPostStream(ctx context.Context, url string, body []byte, afterHeader func()) (int, any, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
@@ -172,7 +188,14 @@ func httpPost(ctx context.Context, url string, body []byte) (int, any, error) {
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	br := bufio.NewReader(resp.Body)
+	var head []byte
+	if afterHeader != nil && resp.StatusCode == http.StatusOK {
+		head, _ = br.ReadBytes('\n')
+		afterHeader()
+	}
+	data, err := io.ReadAll(br)
+	data = append(head, data...)
 	if err != nil && len(data) == 0 {
 		return 0, nil, err
 	}

@@ -86,6 +86,16 @@ func CompareSubset(path string, exp, act any) string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
+			// "key|starts_with": the value must begin with the expected
+			// text (the one match operator of ksqlDB's harness).
+			if name, op, found := strings.Cut(k, "|"); found && op == "starts_with" {
+				want, _ := e[k].(string)
+				got, ok := a[name].(string)
+				if !ok || !strings.HasPrefix(got, want) {
+					return fmt.Sprintf("%s.%s: expected a string starting with %q, got %s", path, name, want, render(a[name]))
+				}
+				continue
+			}
 			av, ok := a[k]
 			if !ok {
 				return fmt.Sprintf("%s: missing key %q (expected %s)", path, k, render(e[k]))

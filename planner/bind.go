@@ -444,13 +444,20 @@ func (b *binder) bindBinary(e *ast.Binary, sc *scope) (expr.Expr, error) {
 		}
 		return &expr.Binary{Op: expr.Concat, Left: castTo(l, types.StringType), Right: castTo(r, types.StringType), T: types.StringType}, nil
 	case e.Op.IsArithmetic():
+		if lt.Kind == types.KindNull || rt.Kind == types.KindNull {
+			// An untyped NULL has no arithmetic type to take (CAST it).
+			name := func(t *types.Type) string {
+				if t.Kind == types.KindNull {
+					return "null"
+				}
+				return t.String()
+			}
+			return nil, errorf(e.Position(), "%sError processing expression: (%s %s %s). Arithmetic on types %s and %s are not supported.",
+				clausePrefix(sc), l, op, r, name(lt), name(rt))
+		}
 		ct := commonType(lt, rt)
 		if ct == nil || (!ct.IsNumeric()) {
-			if lt.Kind == types.KindNull && rt.Kind == types.KindNull {
-				ct = types.IntType
-			} else {
-				return nil, errorf(e.Position(), "%sError processing expression: (%s %s %s). Unsupported arithmetic types. %s %s", clausePrefix(sc), l, op, r, lt.Kind, rt.Kind)
-			}
+			return nil, errorf(e.Position(), "%sError processing expression: (%s %s %s). Unsupported arithmetic types. %s %s", clausePrefix(sc), l, op, r, lt.Kind, rt.Kind)
 		}
 		res := ct
 		if ct.Kind == types.KindDecimal {

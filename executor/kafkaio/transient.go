@@ -16,6 +16,9 @@ type TransientConfig struct {
 	Brokers       []string
 	Topics        []string
 	ResetEarliest bool
+	// Start, if set, reads the one topic of Topics from these offsets,
+	// only its partitions listed.
+	Start map[int32]int64
 	// Handle receives every record; returning ops.ErrLimitReached ends the
 	// run cleanly.
 	Handle     func(ctx context.Context, raw *ops.Raw) error
@@ -33,10 +36,15 @@ func RunTransient(ctx context.Context, cfg TransientConfig) error {
 	if cfg.ResetEarliest {
 		reset = kgo.NewOffset().AtStart()
 	}
-	opts := []kgo.Opt{
-		kgo.SeedBrokers(cfg.Brokers...),
-		kgo.ConsumeTopics(cfg.Topics...),
-		kgo.ConsumeResetOffset(reset),
+	opts := []kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.ConsumeResetOffset(reset)}
+	if cfg.Start != nil && len(cfg.Topics) == 1 {
+		at := map[int32]kgo.Offset{}
+		for p, off := range cfg.Start {
+			at[p] = kgo.NewOffset().At(off)
+		}
+		opts = append(opts, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{cfg.Topics[0]: at}))
+	} else {
+		opts = append(opts, kgo.ConsumeTopics(cfg.Topics...))
 	}
 	cl, err := newConsumer(opts, cfg.ReadCommitted, cfg.ClientOpts)
 	if err != nil {

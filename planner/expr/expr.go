@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/eddysql/eddy/planner/types"
 )
 
@@ -208,6 +210,10 @@ func (e *Literal) String() string {
 		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 	case int64:
 		return fmt.Sprintf("%dL", v)
+	case decimal.Decimal:
+		if e.T.Kind == types.KindDecimal {
+			return v.StringFixed(int32(e.T.Scale)) // 5.0 as written, not 5
+		}
 	}
 	return fmt.Sprint(e.Value)
 }

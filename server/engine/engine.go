@@ -69,6 +69,9 @@ type Engine struct {
 	// viewMu); peers forwards pull queries to them (forward.go).
 	advertised string
 	peers      *http.Client
+	// taps are the sink readers scalable push queries share (tap.go).
+	tapMu sync.Mutex
+	taps  map[string]*sinkTap
 }
 
 // Query is a persistent query.
@@ -117,7 +120,7 @@ func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 	e := &Engine{
 		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
 		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
-		push: map[string]*pushQuery{}, views: map[string]*tableView{}, peers: &http.Client{}, progress: newCommandProgress(), requests: make(chan struct{}, 1),
+		push: map[string]*pushQuery{}, views: map[string]*tableView{}, peers: &http.Client{}, taps: map[string]*sinkTap{}, progress: newCommandProgress(), requests: make(chan struct{}, 1),
 	}
 	e.tsParse = e.fns.TimestampParser
 	for _, o := range opts {

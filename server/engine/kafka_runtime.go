@@ -303,6 +303,14 @@ func (k *KafkaRuntime) Scan(ctx context.Context, topics []string, fromBeginning 
 	})
 }
 
+// Follow implements Runtime.
+func (k *KafkaRuntime) Follow(ctx context.Context, topic string, from map[int32]int64, handle func(context.Context, *ops.Raw) error) error {
+	return kafkaio.RunTransient(ctx, kafkaio.TransientConfig{
+		Brokers: k.brokers, Topics: []string{topic}, Start: from, ResetEarliest: true, Handle: handle, Log: k.log,
+		ReadCommitted: k.exactlyOnce,
+	})
+}
+
 type topicPartitions struct {
 	count int32
 	at    time.Time

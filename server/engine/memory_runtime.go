@@ -129,6 +129,17 @@ func (m *MemoryRuntime) Scan(ctx context.Context, topics []string, fromBeginning
 	for _, t := range topics {
 		want[t] = true
 	}
+	return m.read(ctx, fromBeginning, func(r *ops.Raw) bool { return want[r.Topic] }, handle)
+}
+
+// Follow implements Runtime.
+func (m *MemoryRuntime) Follow(ctx context.Context, topic string, from map[int32]int64, handle func(context.Context, *ops.Raw) error) error {
+	return m.read(ctx, true, func(r *ops.Raw) bool { return r.Topic == topic && r.Offset >= from[r.Partition] }, handle)
+}
+
+// read delivers the log's records that want accepts (existing ones only
+// when fromBeginning), then new ones, until ctx ends.
+func (m *MemoryRuntime) read(ctx context.Context, fromBeginning bool, want func(*ops.Raw) bool, handle func(context.Context, *ops.Raw) error) error {
 	stop := context.AfterFunc(ctx, func() {
 		m.mu.Lock()
 		m.changed.Broadcast()
@@ -150,7 +161,7 @@ func (m *MemoryRuntime) Scan(ctx context.Context, topics []string, fromBeginning
 		}
 		r := m.records[next]
 		next++
-		if !want[r.Topic] {
+		if !want(r) {
 			continue
 		}
 		m.mu.Unlock()

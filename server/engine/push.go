@@ -30,6 +30,9 @@ type pushQuery struct {
 	print bool
 	pull  bool
 	limit int
+	// stream: the result is a stream, whose records without a value
+	// ksqlDB's push queries leave out (a table's are deletes, and sent).
+	stream bool
 
 	rows   chan rest.Row
 	cancel context.CancelFunc
@@ -92,8 +95,8 @@ func (p *pushQuery) deliver(ctx context.Context, r rest.Row) bool {
 
 // Collect implements ops.Collector.
 func (p *pushQuery) Collect(ctx context.Context, row []any, tombstone bool) bool {
-	if tombstone && p.pull {
-		return true // rows a pull query's filter turned into deletes
+	if tombstone && (p.pull || p.stream) {
+		return true // rows a pull query's filter turned into deletes; a stream's null values
 	}
 	return p.deliver(ctx, rest.Row{Values: row, Tombstone: tombstone})
 }
@@ -139,10 +142,11 @@ func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.Que
 	return nil, wire.BadStatement("The statement is not a query: use the /ksql endpoint for it", texts[0])
 }
 
-// newPush registers a push query; callers hold e.mu.
+// newPush registers a push query whose id starts with prefix; callers
+// hold e.mu.
 func (e *Engine) newPush(prefix, text string, limit int) (*pushQuery, context.Context) {
 	e.pushSeq++
-	id := fmt.Sprintf("transient_%s_%d%d", prefix, time.Now().UnixNano()%1_000_000_000_000, e.pushSeq)
+	id := fmt.Sprintf("%s%d%d", prefix, time.Now().UnixNano()%1_000_000_000_000, e.pushSeq)
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pushQuery{id: id, text: text, limit: limit, rows: make(chan rest.Row, 64), cancel: cancel, done: make(chan struct{})}
 	p.onEnd = func() {
@@ -160,8 +164,14 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		return nil, err
 	}
 	src, _ := e.cat.Source(plan.Sources[0])
-	p, ctx := e.newPush(src.Name, text, plan.Limit)
+	_, scalable := e.isScalablePush(q, props)
+	prefix := "transient_" + src.Name + "_"
+	if scalable && !plan.Pull {
+		prefix = "SCALABLE_PUSH_QUERY_"
+	}
+	p, ctx := e.newPush(prefix, text, plan.Limit)
 	p.cols = resultColumns(plan, src)
+	p.stream = !plan.Table
 	if q.Limit != nil && *q.Limit == 0 {
 		// LIMIT 0: the header, then at once the end.
 		p.pull = plan.Pull
@@ -189,6 +199,29 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 			}
 		}()
 		return p, nil
+	}
+	if scalable {
+		// Stateless by its shape: it filters and projects what the tap
+		// hands it.
+		topo, err := ops.Build(plan.Root, env)
+		if err == nil {
+			var t *sinkTap
+			var sub *tapSub
+			if t, sub, err = e.subscribe(ctx, src.Topic); err == nil {
+				go func() {
+					defer close(p.done)
+					defer close(p.rows)
+					defer e.unsubscribe(t, sub)
+					if err := sub.run(ctx, topo); err != nil && ctx.Err() == nil {
+						p.setErr(err)
+					}
+				}()
+				return p, nil
+			}
+		}
+		delete(e.push, p.id)
+		p.cancel()
+		return nil, err
 	}
 	// A push query keeps its state in memory and routes its repartitions
 	// back into itself: it runs in one task and ends with its client.
@@ -263,7 +296,7 @@ func (e *Engine) startPrint(st *ast.Print, text string) (*pushQuery, error) {
 	if st.Limit != nil {
 		limit = *st.Limit
 	}
-	p, ctx := e.newPush("PRINT", text, limit)
+	p, ctx := e.newPush("transient_PRINT_", text, limit)
 	p.print = true
 	interval := max(st.Interval, 1)
 	seen := 0

@@ -1,0 +1,66 @@
+package server
+
+import (
+	"bufio"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestScalablePushQueries runs two push queries on a stream written by a
+// persistent query with ksql.query.push.v2.enabled: both are scalable
+// (their ids say so), they share one reader of the sink topic, and each
+// gets what is produced after it started, filtered and projected its own
+// way.
+func TestScalablePushQueries(t *testing.T) {
+	s := startServer(t)
+	ksql(t, s, `CREATE STREAM clicks (user_id VARCHAR KEY, page VARCHAR, ms INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);`)
+	ksql(t, s, `CREATE STREAM slow AS SELECT * FROM clicks WHERE ms > 100;`)
+
+	type stream struct {
+		resp  *http.Response
+		lines *bufio.Scanner
+	}
+	open := func(sql string) stream {
+		t.Helper()
+		body := `{"ksql":"` + sql + `","streamsProperties":{"ksql.query.push.v2.enabled":"true","auto.offset.reset":"latest"}}`
+		resp, err := http.Post("http://"+s.Addr()+"/query", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		sc := bufio.NewScanner(resp.Body)
+		if !sc.Scan() || !strings.Contains(sc.Text(), `"queryId":"SCALABLE_PUSH_QUERY_`) {
+			t.Fatalf("%s: header %q (status %d), want a scalable push query", sql, sc.Text(), resp.StatusCode)
+		}
+		return stream{resp, sc}
+	}
+	pages := open("SELECT page FROM slow EMIT CHANGES LIMIT 2;")
+	users := open("SELECT user_id, ms FROM slow WHERE ms > 500 EMIT CHANGES LIMIT 1;")
+
+	deadline := time.Now().Add(30 * time.Second)
+	for len(s.Engine().ScalablePushReaders()) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("sink readers: %v, want one shared by both queries", s.Engine().ScalablePushReaders())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	produce(t, s, "clicks", `{"PAGE":"home","MS":50}`, `{"PAGE":"cart","MS":700}`, `{"PAGE":"pay","MS":300}`)
+
+	read := func(st stream) []string {
+		var out []string
+		for st.lines.Scan() {
+			if l := strings.TrimSpace(st.lines.Text()); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	if got := strings.Join(read(pages), "\n"); got != `{"row":{"columns":["cart"]}},`+"\n"+`{"row":{"columns":["pay"]}},`+"\n"+`{"finalMessage":"Limit Reached"}]` {
+		t.Errorf("pages:\n%s", got)
+	}
+	if got := strings.Join(read(users), "\n"); got != `{"row":{"columns":[null,700]}},`+"\n"+`{"finalMessage":"Limit Reached"}]` {
+		t.Errorf("users:\n%s", got)
+	}
+}
