@@ -88,7 +88,8 @@ func CompareSubset(path string, exp, act any) string {
 		for _, k := range keys {
 			// "key|starts_with": the value must begin with the expected
 			// text (the one match operator of ksqlDB's harness).
-			if name, op, found := strings.Cut(k, "|"); found && op == "starts_with" {
+			_, literal := a[k] // the expected file compared with itself
+			if name, op, found := strings.Cut(k, "|"); found && op == "starts_with" && !literal {
 				want, _ := e[k].(string)
 				got, ok := a[name].(string)
 				if !ok || !strings.HasPrefix(got, want) {

@@ -55,6 +55,13 @@ func (p *Planner) planAggregate(b *binder, q *ast.Query, in physical.Step, src *
 		if bad := p.nonAggregateItems(q); len(bad) > 0 {
 			return nil, plain("Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the column(s) to the GROUP BY or remove them from the SELECT.", strings.Join(bad, ", "))
 		}
+		if sinkName == "" && q.Window == nil {
+			// A push query aggregates all its rows as one group, as
+			// ksqlDB's do; a table needs a key.
+			whole := *q
+			whole.GroupBy = []ast.Expr{&ast.Literal{Base: q.Base, Kind: ast.LitInteger, Text: "1"}}
+			return p.planAggregate(b, &whole, in, src, quals, hidden, sinkName)
+		}
 		var calls []string
 		for _, it := range q.Select {
 			if it.Expr != nil && p.hasAggregate(it.Expr) {

@@ -17,6 +17,9 @@ func (p *Planner) planForeignKeyJoin(j *ast.Join, left, right *relation, leftKey
 	if _, nested := j.Left.(*ast.Join); nested {
 		return nil, plain("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s = %s.", leftText, rightText)
 	}
+	if left.window != nil || right.window != nil {
+		return nil, plain("Foreign-key table-table joins are not supported on windowed tables.")
+	}
 	switch typ {
 	case "RIGHT":
 		return nil, plain("RIGHT OUTER JOIN on a foreign key is not supported")

@@ -79,6 +79,9 @@ func (p *Planner) Query(q *ast.Query) (*QueryPlan, error) {
 	if err := checkTypedColumns(qp.Output); err != nil {
 		return nil, err
 	}
+	if !qp.Pull {
+		materializeFilteredTables(qp.Root)
+	}
 	qp.Root = &physical.Transient{Input: qp.Root, Limit: qp.Limit}
 	uniqueNames(qp.Root)
 	return qp, nil
@@ -95,6 +98,9 @@ func (p *Planner) CreateAsSelect(s *ast.CreateAsSelect) (*PersistentPlan, error)
 	w, err := parseProps(s.Props, sinkProps)
 	if err != nil {
 		return nil, err
+	}
+	if s.Query.Limit != nil {
+		return nil, errorf(s.Query.Position(), "CREATE %s AS SELECT statements don't support LIMIT clause.", kind)
 	}
 	qp, err := p.planSelect(s.Query, s.Name)
 	if err != nil {
@@ -524,4 +530,25 @@ func selectKey(in physical.Step, keyExprs []expr.Expr, keyCols []types.Column) *
 		}
 	}
 	return &physical.SelectKey{Input: in, KeyExprs: keyExprs, Out: out, ValueFrom: from}
+}
+
+// materializeFilteredTables keeps the rows of the tables a push query
+// filters, as ksqlDB's transient queries do: a row that stops matching is
+// then deleted from the result, while one that never matched is not
+// reported at all.
+func materializeFilteredTables(root physical.Step) {
+	filtered := false
+	physical.Walk(root, func(s physical.Step) {
+		if f, ok := s.(*physical.Filter); ok && f.Table {
+			filtered = true
+		}
+	})
+	if !filtered {
+		return
+	}
+	for _, src := range physical.Sources(root) {
+		if src.Table && src.Store == "" {
+			src.Store = "Transient-Source-Materialize"
+		}
+	}
 }

@@ -16,29 +16,38 @@ import (
 
 // sharedMember is one RunShared reader and what it saw.
 type sharedMember struct {
-	mu      sync.Mutex
-	held    []int32
-	records map[int32]int // per partition
-	cancel  context.CancelFunc
-	done    chan error
+	mu     sync.Mutex
+	held   []int32
+	next   map[int32]int64 // where reading a partition goes on
+	first  map[int32]int64 // the first offset read of each partition
+	cancel context.CancelFunc
+	done   chan error
 }
 
 func startShared(t *testing.T, brokers []string, name string, resume map[int32]int64) *sharedMember {
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &sharedMember{records: map[int32]int{}, cancel: cancel, done: make(chan error, 1)}
+	m := &sharedMember{next: maps.Clone(resume), first: map[int32]int64{}, cancel: cancel, done: make(chan error, 1)}
+	if m.next == nil {
+		m.next = map[int32]int64{}
+	}
 	go func() {
 		m.done <- RunShared(ctx, SharedConfig{
 			Brokers: brokers, GroupID: "views", Topic: "t", MemberData: []byte(name),
 			Assigned: func(p []int32) { m.mu.Lock(); m.held = p; m.mu.Unlock() },
 			Revoked:  func([]int32) { m.mu.Lock(); m.held = nil; m.mu.Unlock() },
 			Resume: func(p int32) (int64, bool) {
-				at, ok := resume[p]
+				m.mu.Lock()
+				defer m.mu.Unlock()
+				at, ok := m.next[p]
 				return at, ok
 			},
 			Handle: func(_ context.Context, r *ops.Raw) error {
 				m.mu.Lock()
-				m.records[r.Partition]++
-				m.mu.Unlock()
+				defer m.mu.Unlock()
+				if _, seen := m.first[r.Partition]; !seen {
+					m.first[r.Partition] = r.Offset
+				}
+				m.next[r.Partition] = r.Offset + 1
 				return nil
 			},
 			ClientOpts: []kgo.Opt{kgo.HeartbeatInterval(100 * time.Millisecond)},
@@ -59,10 +68,12 @@ func (m *sharedMember) stop(t *testing.T) {
 	m.cancel = nil
 }
 
-func (m *sharedMember) state() ([]int32, map[int32]int) {
+// state returns the partitions held, the first offset read of each
+// partition and where reading each goes on.
+func (m *sharedMember) state() ([]int32, map[int32]int64, map[int32]int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return slices.Clone(m.held), maps.Clone(m.records)
+	return slices.Clone(m.held), maps.Clone(m.first), maps.Clone(m.next)
 }
 
 // TestSharedReadersSplitPartitions runs two members of one group over a
@@ -91,8 +102,8 @@ func TestSharedReadersSplitPartitions(t *testing.T) {
 	var owners map[int32][]byte
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		heldA, _ := a.state()
-		heldB, _ := b.state()
+		heldA, _, _ := a.state()
+		heldB, _, _ := b.state()
 		var err error
 		owners, err = GroupOwners(ctx, adm, "views", "t")
 		if err == nil && len(heldA) > 0 && len(heldB) > 0 && len(heldA)+len(heldB) == 4 {
@@ -113,31 +124,32 @@ func TestSharedReadersSplitPartitions(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	// b resumes at offset 2: it reads one record of each of its partitions.
-	heldB, _ := b.state()
+	// b resumes at offset 2: it reads each of its partitions from there
+	// to the end (3), however many rebalances it goes through.
+	heldB, _, _ := b.state()
 	for {
-		_, seen := b.state()
-		ok := true
+		_, first, next := b.state()
+		done := true
 		for _, p := range heldB {
-			ok = ok && seen[p] >= 1
+			done = done && next[p] == 3
 		}
-		if ok {
+		if done {
 			for _, p := range heldB {
-				if seen[p] != 1 {
-					t.Fatalf("b read %d records of partition %d, want the 1 after its resume offset", seen[p], p)
+				if first[p] != 2 {
+					t.Fatalf("b read partition %d from offset %d, want its resume offset 2", p, first[p])
 				}
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("b read %v of its partitions %v", seen, heldB)
+			t.Fatalf("b read its partitions %v up to %v", heldB, next)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 
 	b.stop(t)
 	for {
-		heldA, _ := a.state()
+		heldA, _, _ := a.state()
 		owners, err := GroupOwners(ctx, adm, "views", "t")
 		if err == nil && len(heldA) == 4 && len(owners) == 4 {
 			break

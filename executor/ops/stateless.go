@@ -58,7 +58,7 @@ func (f *filter) matches(row []any) bool {
 type project struct {
 	exprs  []eval.Evaluator
 	names  []string
-	keys   []bool // output column is a key column (evaluated on tombstones too)
+	keys   []bool // output column is a key column or a window bound (evaluated on tombstones too)
 	next   Operator
 	policy ErrorPolicy
 }
@@ -69,9 +69,12 @@ func newProject(step *physical.Project, next Operator, policy ErrorPolicy) (*pro
 		return nil, err
 	}
 	p := &project{exprs: evs, next: next, policy: policy}
-	for _, c := range step.Out.Columns {
+	for i, c := range step.Out.Columns {
 		p.names = append(p.names, c.Name)
-		p.keys = append(p.keys, c.Namespace == types.NsKey)
+		// A deleted window still has its bounds, which come with its key.
+		col, bound := step.Exprs[i].(*expr.Column)
+		bound = bound && (col.Name == types.WindowStart || col.Name == types.WindowEnd)
+		p.keys = append(p.keys, c.Namespace == types.NsKey || bound)
 	}
 	return p, nil
 }

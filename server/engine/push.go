@@ -200,29 +200,6 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		}()
 		return p, nil
 	}
-	if scalable {
-		// Stateless by its shape: it filters and projects what the tap
-		// hands it.
-		topo, err := ops.Build(plan.Root, env)
-		if err == nil {
-			var t *sinkTap
-			var sub *tapSub
-			if t, sub, err = e.subscribe(ctx, src.Topic); err == nil {
-				go func() {
-					defer close(p.done)
-					defer close(p.rows)
-					defer e.unsubscribe(t, sub)
-					if err := sub.run(ctx, topo); err != nil && ctx.Err() == nil {
-						p.setErr(err)
-					}
-				}()
-				return p, nil
-			}
-		}
-		delete(e.push, p.id)
-		p.cancel()
-		return nil, err
-	}
 	// A push query keeps its state in memory and routes its repartitions
 	// back into itself: it runs in one task and ends with its client.
 	task, err := state.OpenTask(p.id, state.WithFS(vfs.NewMem()))
@@ -236,6 +213,11 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	env.Stores = func(name string) (ops.Store, error) { return task.Store(name) }
 	env.InternalTopic = func(suffix string) string { return p.id + "-" + suffix }
 	topo, err := ops.Build(plan.Root, env)
+	var t *sinkTap
+	var sub *tapSub
+	if err == nil && scalable {
+		t, sub, err = e.subscribe(ctx, src.Topic)
+	}
 	if err != nil {
 		task.Close()
 		delete(e.push, p.id)
@@ -248,7 +230,15 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	go func() {
 		defer close(p.done)
 		defer close(p.rows)
-		if err := e.rt.Scan(ctx, externalTopics(topo), earliest, topo.Process); err != nil && ctx.Err() == nil {
+		var err error
+		if scalable {
+			// It reads what the tap of its source hands it.
+			err = sub.run(ctx, topo)
+			e.unsubscribe(t, sub)
+		} else {
+			err = e.rt.Scan(ctx, externalTopics(topo), earliest, topo.Process)
+		}
+		if err != nil && ctx.Err() == nil {
 			p.setErr(err)
 		}
 	}()
