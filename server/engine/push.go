@@ -164,9 +164,9 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		return nil, err
 	}
 	src, _ := e.cat.Source(plan.Sources[0])
-	_, scalable := e.isScalablePush(q, props)
+	scalable := e.isScalablePush(q, props)
 	prefix := "transient_" + src.Name + "_"
-	if scalable && !plan.Pull {
+	if scalable {
 		prefix = "SCALABLE_PUSH_QUERY_"
 	}
 	p, ctx := e.newPush(prefix, text, plan.Limit)

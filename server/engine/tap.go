@@ -12,7 +12,6 @@ import (
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner"
-	"github.com/eddysql/eddy/planner/catalog"
 )
 
 // Scalable push queries (ksqlDB's push queries v2, on with
@@ -44,24 +43,24 @@ type tapSub struct {
 	err     error         // why, set before ended is closed
 }
 
-// isScalablePush tells whether q is served as a scalable push query, with
-// the source it reads: push queries v2 enabled, the query's shape allows
-// it, it reads from the latest offsets and exactly one persistent query
-// writes its source. Callers hold e.mu.
-func (e *Engine) isScalablePush(q *ast.Query, props map[string]string) (*catalog.Source, bool) {
+// isScalablePush tells whether q is served as a scalable push query:
+// push queries v2 enabled, the query's shape allows it, it reads from the
+// latest offsets and exactly one persistent query writes its source.
+// Callers hold e.mu.
+func (e *Engine) isScalablePush(q *ast.Query, props map[string]string) bool {
 	if !e.boolProperty(props, "ksql.query.push.v2.enabled", false) {
-		return nil, false
+		return false
 	}
 	name, ok := planner.ScalablePushSource(q)
 	if !ok {
-		return nil, false
+		return false
 	}
 	src, ok := e.cat.Source(name)
 	if !ok {
-		return nil, false
+		return false
 	}
 	if _, writers := e.queriesOf(src.Name); len(writers) != 1 {
-		return nil, false
+		return false
 	}
 	// Latest unless the request, or else the server, says otherwise.
 	reset := "latest"
@@ -72,7 +71,7 @@ func (e *Engine) isScalablePush(q *ast.Query, props map[string]string) (*catalog
 			break
 		}
 	}
-	return src, strings.EqualFold(reset, "latest")
+	return strings.EqualFold(reset, "latest")
 }
 
 // subscribe registers a scalable push query with the tap of topic,
