@@ -490,8 +490,8 @@ func fillJoinOutput(step *physical.Join, keyCol types.Column, lcols, rcols []typ
 }
 
 // declaredColumns lists the columns of a join's sources as each declares
-// them, renamed <ALIAS>_<NAME>: the order in which ksqlDB's SELECT *
-// selects a join's columns. Re-keyed by PARTITION BY, a join's star
+// them, renamed <ALIAS>_<NAME>, with a windowed source's bounds after its
+// key: the order in which ksqlDB's SELECT * selects a join's columns. Re-keyed by PARTITION BY, a join's star
 // selects what the re-keying saw instead: per source its value columns,
 // its pseudo columns and then its key columns (repartitioned).
 func (p *Planner) declaredColumns(r *relation, repartitioned bool) []string {
@@ -509,8 +509,17 @@ func (p *Planner) declaredColumns(r *relation, repartitioned bool) []string {
 			}
 		}
 		if !repartitioned {
+			// A windowed source's bounds follow its key columns.
+			bounds := src.Window != nil
 			for _, c := range src.Schema.Columns {
+				if bounds && c.Namespace != types.NsKey {
+					out = append(out, r.aliases[i]+"_"+types.WindowStart, r.aliases[i]+"_"+types.WindowEnd)
+					bounds = false
+				}
 				out = append(out, r.aliases[i]+"_"+c.Name)
+			}
+			if bounds {
+				out = append(out, r.aliases[i]+"_"+types.WindowStart, r.aliases[i]+"_"+types.WindowEnd)
 			}
 			continue
 		}

@@ -427,7 +427,7 @@ func missingKeyError(sink string, missing []string, what string) error {
 // which a star does not select.
 func isSidePseudo(name string, quals map[string]bool) bool {
 	for q := range quals {
-		if rest, ok := strings.CutPrefix(name, q+"_"); ok && isPseudo(rest) {
+		if rest, ok := strings.CutPrefix(name, q+"_"); ok && isPseudo(rest) && rest != types.WindowStart && rest != types.WindowEnd {
 			return true
 		}
 	}

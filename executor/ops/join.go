@@ -38,6 +38,7 @@ type pendingOuter struct {
 	row     []any
 	ts      int64
 	closeAt int64
+	window  *Window // the record's window, when the sources are windowed
 }
 
 // joinPort feeds one side of a join.
@@ -103,6 +104,14 @@ func (j *join) process(ctx context.Context, side int, r *Record) error {
 	kb, err := j.keys[side].encode(r.Row[:1])
 	if err != nil {
 		return err
+	}
+	if w := r.Window; w != nil {
+		// Windowed keys match with their window, as their serialized
+		// forms do: the start, and for sessions the end too.
+		kb = binary.BigEndian.AppendUint64(kb, uint64(w.Start))
+		if w.Session {
+			kb = binary.BigEndian.AppendUint64(kb, uint64(w.End))
+		}
 	}
 	if r.Timestamp > j.streamTime {
 		j.streamTime = r.Timestamp
@@ -220,7 +229,7 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 		}
 		return j.emit(ctx, l, rr, ts, r)
 	}
-	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: closeAt}
+	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: closeAt, window: r.Window}
 	return nil
 }
 
@@ -251,7 +260,7 @@ func (j *join) flushUnmatched(ctx context.Context) error {
 		if p.side == 1 {
 			l, r = nil, p.row
 		}
-		if err := j.emit(ctx, l, r, p.ts, &Record{}); err != nil {
+		if err := j.emit(ctx, l, r, p.ts, &Record{Window: p.window}); err != nil {
 			return err
 		}
 	}
@@ -373,5 +382,7 @@ func (j *join) emit(ctx context.Context, l, r []any, ts int64, src *Record) erro
 		}
 	}
 	out = append(out, ts, src.Partition, src.Offset)
-	return j.next.Process(ctx, &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset})
+	// Windowed sources join on windowed keys: the result keeps the window
+	// (its start is what the keys share).
+	return j.next.Process(ctx, &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset, Window: src.Window})
 }

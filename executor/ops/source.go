@@ -180,6 +180,7 @@ func (s *source) materialize(raw *Raw, rec *Record) error {
 	if err != nil {
 		return err
 	}
+	rec.OldKnown = true
 	if ok {
 		if v, err := s.values.Deserialize(raw.Topic, prev); err == nil && v != nil {
 			old := append([]any(nil), rec.Row...)
