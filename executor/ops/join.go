@@ -328,14 +328,23 @@ func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) e
 		return orow, this
 	}
 	ts := max(r.Timestamp, ots)
-	if l, rr := pair(newThis); j.exists(l, rr) {
-		return j.emit(ctx, l, rr, ts, r)
+	// The key's previous result goes along as Old, for what downstream
+	// must undo (an aggregation of the join).
+	var prev []any
+	if l, rr := pair(oldThis); j.exists(l, rr) {
+		prev = j.joined(l, rr, ts, r).Row
 	}
-	if l, rr := pair(oldThis); !j.exists(l, rr) {
+	if l, rr := pair(newThis); j.exists(l, rr) {
+		out := j.joined(l, rr, ts, r)
+		out.Old, out.OldKnown = prev, true
+		return j.next.Process(ctx, out)
+	}
+	if prev == nil {
 		return nil // there was no result for the key, and there is none
 	}
 	// The key's result no longer exists: delete it.
-	tomb := &Record{Row: make([]any, len(j.step.Out.Columns)), Timestamp: ts, Tombstone: true, Partition: r.Partition, Offset: r.Offset}
+	tomb := &Record{Row: make([]any, len(j.step.Out.Columns)), Timestamp: ts, Tombstone: true, Partition: r.Partition, Offset: r.Offset,
+		Old: prev, OldKnown: true}
 	tomb.Row[0] = r.Row[0]
 	return j.next.Process(ctx, tomb)
 }
@@ -353,9 +362,15 @@ func (j *join) exists(l, r []any) bool {
 	return l != nil && r != nil
 }
 
-// emit builds the joined row: key, left values, right values, pseudo
-// columns.
+// emit sends the joined row of l and r on.
 func (j *join) emit(ctx context.Context, l, r []any, ts int64, src *Record) error {
+	return j.next.Process(ctx, j.joined(l, r, ts, src))
+}
+
+// joined builds the joined row: key, left values, right values, pseudo
+// columns. Windowed sources join on windowed keys: the result keeps the
+// window (its start is what the keys share).
+func (j *join) joined(l, r []any, ts int64, src *Record) *Record {
 	out := make([]any, 0, len(j.step.Out.Columns))
 	var key any
 	switch {
@@ -382,7 +397,5 @@ func (j *join) emit(ctx context.Context, l, r []any, ts int64, src *Record) erro
 		}
 	}
 	out = append(out, ts, src.Partition, src.Offset)
-	// Windowed sources join on windowed keys: the result keeps the window
-	// (its start is what the keys share).
-	return j.next.Process(ctx, &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset, Window: src.Window})
+	return &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset, Window: src.Window}
 }
