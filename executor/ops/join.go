@@ -30,7 +30,10 @@ type join struct {
 	policy     ErrorPolicy
 	seq        uint64
 	streamTime int64
-	unmatched  map[string]pendingOuter // outer rows awaiting window close (with GRACE)
+	// sideTime is, per side of a stream-stream join, the newest row its
+	// window store has taken.
+	sideTime  [2]int64
+	unmatched map[string]pendingOuter // outer rows awaiting window close (with GRACE)
 }
 
 type pendingOuter struct {
@@ -50,7 +53,7 @@ type joinPort struct {
 func (p joinPort) Process(ctx context.Context, r *Record) error { return p.j.process(ctx, p.side, r) }
 
 func newJoin(step *physical.Join, stores func(string) (Store, error), next Operator, policy ErrorPolicy) (*join, error) {
-	j := &join{step: step, next: next, policy: policy, streamTime: math.MinInt64, unmatched: map[string]pendingOuter{}}
+	j := &join{step: step, next: next, policy: policy, streamTime: math.MinInt64, sideTime: [2]int64{math.MinInt64, math.MinInt64}, unmatched: map[string]pendingOuter{}}
 	for side, in := range []physical.Step{step.Left, step.Right} {
 		cols := in.Schema().Columns
 		// Both sides must encode equal keys to equal bytes: the key
@@ -143,26 +146,23 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 		return nil
 	}
 	ts := r.Timestamp
-	if j.step.Grace != nil && ts < j.streamTime-(j.step.Before+j.step.After+*j.step.Grace) {
-		// Past the grace period nothing can join the record any more: an
-		// outer side's record is emitted alone at once, an inner one dropped.
-		if !j.outer(side) {
-			return nil
+	// As in Kafka Streams, each side's window store keeps rows for the
+	// join window plus the grace period behind the newest row it has
+	// taken: a row older than that is not stored (but still looks for
+	// matches on the other side), and stored rows that old match no more.
+	stored := !j.expired(side, ts)
+	var sk []byte
+	if stored {
+		j.seq++
+		sk = binary.BigEndian.AppendUint64(state.WindowKey(kb, ts), j.seq)
+		v, err := j.encodeRow(side, ts, r.Row)
+		if err != nil {
+			return err
 		}
-		l, rr := r.Row, []any(nil)
-		if side == 1 {
-			l, rr = nil, r.Row
+		if err := j.stores[side].Put(sk, v); err != nil {
+			return err
 		}
-		return j.emit(ctx, l, rr, ts, r)
-	}
-	j.seq++
-	sk := binary.BigEndian.AppendUint64(state.WindowKey(kb, ts), j.seq)
-	v, err := j.encodeRow(side, ts, r.Row)
-	if err != nil {
-		return err
-	}
-	if err := j.stores[side].Put(sk, v); err != nil {
-		return err
+		j.sideTime[side] = max(j.sideTime[side], ts)
 	}
 	// The other side's rows within the window: for a left row at t, right
 	// rows in [t-before, t+after]; for a right row, left rows in
@@ -180,13 +180,15 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 	}
 	var matches []match
 	var derr error
-	err = j.stores[other].Range(from, to, func(k, v []byte) bool {
+	err := j.stores[other].Range(from, to, func(k, v []byte) bool {
 		ots, row, err := j.decodeRow(other, v)
 		if err != nil {
 			derr = err
 			return false
 		}
-		matches = append(matches, match{ts: ots, row: row, sk: string(k)})
+		if !j.expired(other, ots) {
+			matches = append(matches, match{ts: ots, row: row, sk: string(k)})
+		}
 		return true
 	})
 	if err != nil {
@@ -221,7 +223,7 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 		after = j.step.Before
 	}
 	closeAt := ts + after + *j.step.Grace
-	if closeAt < j.streamTime {
+	if closeAt < j.streamTime || !stored {
 		// The window is already closed: no later record can match.
 		l, rr := r.Row, []any(nil)
 		if side == 1 {
@@ -231,6 +233,15 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 	}
 	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: closeAt, window: r.Window}
 	return nil
+}
+
+// expired tells whether a row at ts is older than what a side's window
+// store keeps (only with a grace period, which bounds the store).
+func (j *join) expired(side int, ts int64) bool {
+	if j.step.Grace == nil || j.sideTime[side] == math.MinInt64 {
+		return false
+	}
+	return ts < j.sideTime[side]-(j.step.Before+j.step.After+*j.step.Grace)
 }
 
 func pendingKey(side int, sk string) string { return fmt.Sprint(side) + sk }
