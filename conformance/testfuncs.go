@@ -102,6 +102,12 @@ func registerTestFunctions(r *udf.Registry) error {
 		{&udf.Function{Name: "OBJ_COL_ARG", Signatures: []*udf.Signature{
 			variadic(sig(udf.ArrayParam(pInt), nil, pInt, udf.AnyParam())), sig(udf.ArrayParam(pInt), nil, pInt),
 		}}, udaf.UserAggregate{Return: arrayOfFirst, New: newCollectIfAllSet}},
+		// MID_VAR_ARG(BIGINT, STRING..., INT, INT): the two INT literals
+		// set the start; each row adds its BIGINT and its strings' lengths.
+		{&udf.Function{Name: "MID_VAR_ARG", Signatures: []*udf.Signature{
+			{Params: []*udf.Param{pBig, pStr, pInt, pInt}, Variadic: true, Trailing: 2, Ret: pBig, CallOnNull: true},
+		}}, udaf.UserAggregate{InitArgs: 2, Return: func([]*types.Type) (*types.Type, error) { return types.BigintType, nil },
+			New: newMidVarArg}},
 	}
 	for _, g := range aggs {
 		g.fn.Kind, g.fn.Display = udf.Aggregate, g.fn.Name
@@ -244,7 +250,7 @@ func testUDAFReturn(args []*types.Type) (*types.Type, error) {
 // handling, as the Java class has none: a NULL fails the row.
 type testUDAF struct{ t *types.Type }
 
-func newTestUDAF(args []*types.Type, ret *types.Type) (udaf.Aggregator, error) {
+func newTestUDAF(args []*types.Type, _ []any, ret *types.Type) (udaf.Aggregator, error) {
 	return testUDAF{ret}, nil
 }
 
@@ -299,7 +305,7 @@ func arrayOfFirst(args []*types.Type) (*types.Type, error) {
 // argument is NULL (GENERIC_VAR_ARG, OBJ_COL_ARG).
 type collectIfAllSet struct{ t *types.Type }
 
-func newCollectIfAllSet(_ []*types.Type, ret *types.Type) (udaf.Aggregator, error) {
+func newCollectIfAllSet(_ []*types.Type, _ []any, ret *types.Type) (udaf.Aggregator, error) {
 	return collectIfAllSet{ret}, nil
 }
 
@@ -321,3 +327,40 @@ func (collectIfAllSet) Merge(a, b any) (any, error) {
 func (collectIfAllSet) Result(acc any) (any, error)      { return acc, nil }
 func (c collectIfAllSet) Encode(acc any) ([]byte, error) { return udaf.EncodeValue(c.t, acc) }
 func (c collectIfAllSet) Decode(b []byte) (any, error)   { return udaf.DecodeValue(c.t, b) }
+
+// midVarArg is MID_VAR_ARG: a BIGINT sum that starts at the sum of its two
+// init arguments and adds each row's number and string lengths.
+type midVarArg struct{ start int64 }
+
+func newMidVarArg(_ []*types.Type, init []any, _ *types.Type) (udaf.Aggregator, error) {
+	var start int64
+	for _, v := range init {
+		n, ok := v.(int32)
+		if !ok {
+			return nil, fmt.Errorf("MID_VAR_ARG: init argument %v is not an INT", v)
+		}
+		start += int64(n)
+	}
+	return midVarArg{start}, nil
+}
+
+func (m midVarArg) Init() any { return m.start }
+
+func (midVarArg) Add(acc any, args []any) (any, error) {
+	sum := acc.(int64)
+	for _, a := range args {
+		switch v := a.(type) {
+		case int64:
+			sum += v
+		case string:
+			sum += int64(len(v))
+		}
+	}
+	return sum, nil
+}
+
+func (midVarArg) Undo(acc any, _ []any) (any, error) { return acc, udaf.ErrNoUndo }
+func (midVarArg) Merge(a, b any) (any, error)        { return a.(int64) + b.(int64), nil }
+func (midVarArg) Result(acc any) (any, error)        { return acc, nil }
+func (midVarArg) Encode(acc any) ([]byte, error)     { return udaf.EncodeValue(types.BigintType, acc) }
+func (midVarArg) Decode(b []byte) (any, error)       { return udaf.DecodeValue(types.BigintType, b) }

@@ -391,6 +391,10 @@ func (p *Planner) bindAggregateCall(b *binder, fc *ast.FuncCall, sc *scope, clau
 		argTypes = append(argTypes, e.Type())
 	}
 	if colsErr == nil && len(call.Args) > ncols {
+		// A call no signature takes says so first, as in ksqlDB.
+		if err := p.fns.CheckAggregate(name, argTypes); err != nil {
+			return call, "", errorf(fc.Position(), "%s", err)
+		}
 		return call, "", errorf(fc.Args[ncols].Position(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", ncols+1, name, exprText(fc.Args[ncols]))
 	}
 	ret, params, err := p.fns.ResolveAggregate(name, argTypes, call.Literals)

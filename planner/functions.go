@@ -24,6 +24,9 @@ type Functions interface {
 	// ColumnArgs tells how many of an aggregate call's nargs arguments
 	// are per-row columns; the others must be literal constants.
 	ColumnArgs(name string, nargs int) (int, error)
+	// CheckAggregate tells whether an aggregate has a signature for the
+	// argument types (literals included), with ksqlDB's message if not.
+	CheckAggregate(name string, args []*types.Type) error
 	// StructuredState tells aggregates whose intermediate state is a
 	// STRUCT, ARRAY or MAP (a DELIMITED source cannot hold it).
 	StructuredState(name string) bool

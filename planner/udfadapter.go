@@ -63,6 +63,11 @@ func (f registryFunctions) ResolveAggregate(name string, args []*types.Type, lit
 	return ret, res.ParamTypes, nil
 }
 
+func (f registryFunctions) CheckAggregate(name string, args []*types.Type) error {
+	_, err := f.r.ResolveAggregate(name, args)
+	return err
+}
+
 func (f registryFunctions) CanUndo(name string) bool { return f.r.Aggregates().CanUndo(name) }
 
 func (f registryFunctions) ColumnArgs(name string, nargs int) (int, error) {

@@ -18,7 +18,7 @@ func newMatcher() *matcher {
 
 func (m *matcher) collectAll(s *Signature, args []*types.Type) bool {
 	for i, a := range args {
-		p := paramAt(s, i)
+		p := paramAt(s, i, len(args))
 		if a == nil {
 			if p.kind != pLambda {
 				return false

@@ -60,8 +60,11 @@ type Example struct {
 // Signature is one overload.
 type Signature struct {
 	Params []*Param
-	// Variadic: the last parameter repeats zero or more times.
+	// Variadic: one parameter repeats zero or more times, the last one
+	// unless Trailing fixed parameters follow it (ksqlDB allows a variadic
+	// parameter in the middle).
 	Variadic bool
+	Trailing int
 	// Ret is the return type pattern, substituted with the bound type
 	// variables; ReturnFn, when set, computes it from the resolved argument
 	// types instead.
@@ -179,12 +182,18 @@ func ext(sql, result string, ts []*types.Type, args ...any) Example {
 	return Example{SQL: sql, Result: result, Args: args, Types: ts}
 }
 
+// repeated is the index of the variadic parameter.
+func (s *Signature) repeated() int { return len(s.Params) - 1 - s.Trailing }
+
+// IsVariadicParam tells whether parameter i is the one that repeats.
+func (s *Signature) IsVariadicParam(i int) bool { return s.Variadic && i == s.repeated() }
+
 // String prints a signature as NAME(T1, T2...).
 func (s *Signature) String(name string) string {
 	parts := make([]string, len(s.Params))
 	for i, p := range s.Params {
 		parts[i] = p.String()
-		if s.Variadic && i == len(s.Params)-1 {
+		if s.Variadic && i == s.repeated() {
 			parts[i] += "..."
 		}
 	}

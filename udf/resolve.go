@@ -46,7 +46,7 @@ func (r *Registry) LambdaParamTypes(name string, args []*types.Type, idx int) ([
 		if !arityOK(s, len(args)) {
 			continue
 		}
-		p := paramAt(s, idx)
+		p := paramAt(s, idx, len(args))
 		if p.kind != pLambda {
 			continue
 		}
@@ -210,11 +210,16 @@ func arityOK(s *Signature, n int) bool {
 	return n == len(s.Params)
 }
 
-func paramAt(s *Signature, i int) *Param {
-	if i >= len(s.Params) {
-		return s.Params[len(s.Params)-1]
+// paramAt is the parameter that argument i of n binds to.
+func paramAt(s *Signature, i, n int) *Param {
+	switch rep := s.repeated(); {
+	case !s.Variadic || i < rep:
+		return s.Params[i]
+	case i >= n-s.Trailing:
+		return s.Params[len(s.Params)-(n-i)]
+	default:
+		return s.Params[rep]
 	}
-	return s.Params[i]
 }
 
 type candidate struct {
@@ -284,7 +289,7 @@ func match(s *Signature, args []*types.Type) *candidate {
 	}
 	c := &candidate{sig: s, m: m, params: make([]*types.Type, len(args))}
 	for i, a := range args {
-		p := paramAt(s, i)
+		p := paramAt(s, i, len(args))
 		if a == nil {
 			return nil
 		}

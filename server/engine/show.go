@@ -230,7 +230,7 @@ func (e *Engine) describeFunction(st *ast.DescribeFunction) (wire.Entity, error)
 		info := wire.FunctionInfo{ReturnType: ret, Description: f.Description}
 		for i, p := range sig.Params {
 			info.Arguments = append(info.Arguments, wire.ArgumentInfo{Name: fmt.Sprintf("arg%d", i+1), Type: p.String(),
-				IsVariadic: sig.Variadic && i == len(sig.Params)-1})
+				IsVariadic: sig.IsVariadicParam(i)})
 		}
 		out.Functions = append(out.Functions, info)
 	}

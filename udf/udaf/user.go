@@ -8,14 +8,21 @@ import (
 )
 
 // UserAggregate is an aggregate function implemented outside this package
-// (a user-defined function). Its calls take column arguments only.
+// (a user-defined function). Its calls take column arguments, then
+// InitArgs literal ones.
 type UserAggregate struct {
 	// Undo: the aggregators support Undo (the function may aggregate tables).
 	Undo bool
-	// Return computes the return type for the (cast) argument types.
+	// InitArgs is how many of a call's last arguments are literals that
+	// configure the aggregate (ksqlDB's UDAF factory parameters) rather
+	// than columns read from each row.
+	InitArgs int
+	// Return computes the return type for the (cast) column argument
+	// types.
 	Return func(args []*types.Type) (*types.Type, error)
-	// New builds an aggregator for a call.
-	New func(args []*types.Type, ret *types.Type) (Aggregator, error)
+	// New builds an aggregator for a call: its column argument types, its
+	// literal init arguments and its return type.
+	New func(args []*types.Type, init []any, ret *types.Type) (Aggregator, error)
 }
 
 // RegisterUser makes a user aggregate known to New, ReturnType, CanUndo and
@@ -38,13 +45,14 @@ func (r *Registry) RegisterUser(name string, u UserAggregate) error {
 	}
 	r.register(up, &spec{
 		undo: u.Undo,
+		cols: func(n int) int { return max(n-u.InitArgs, 0) },
 		ret: func(c *call) (*types.Type, error) {
-			if len(c.lits) > 0 {
+			if len(c.lits) != u.InitArgs {
 				return nil, c.errParams()
 			}
 			return u.Return(c.args)
 		},
-		build: func(c *call) (Aggregator, error) { return u.New(c.args, c.ret) },
+		build: func(c *call) (Aggregator, error) { return u.New(c.args, c.lits, c.ret) },
 	})
 	return nil
 }

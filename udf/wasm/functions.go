@@ -159,7 +159,7 @@ func (e *Extensions) aggregate(m *module, name, export, state string, params []*
 	return udaf.UserAggregate{
 		Undo:   undo,
 		Return: func([]*types.Type) (*types.Type, error) { return ret.sql, nil },
-		New: func(args []*types.Type, rt *types.Type) (udaf.Aggregator, error) {
+		New: func(args []*types.Type, _ []any, rt *types.Type) (udaf.Aggregator, error) {
 			if len(args) != len(params) {
 				return nil, fmt.Errorf("Function '%s' does not accept %d parameters.", name, len(args))
 			}
