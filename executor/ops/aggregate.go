@@ -367,9 +367,16 @@ func (a *aggregate) processTime(ctx context.Context, r *Record, key []any, kb []
 			continue
 		}
 		sk := state.WindowKey(kb, start)
-		st, _, err := a.load(sk, start)
+		st, existed, err := a.load(sk, start)
 		if err != nil {
 			return err
+		}
+		win := &Window{Start: start, End: end}
+		var prev []any
+		if existed && !a.step.Final {
+			if prev, err = a.result(key, win, st); err != nil {
+				return err
+			}
 		}
 		if st, err = a.fold(st, r); err != nil {
 			return err
@@ -377,13 +384,12 @@ func (a *aggregate) processTime(ctx context.Context, r *Record, key []any, kb []
 		if err := a.save(sk, start, st); err != nil {
 			return err
 		}
-		win := &Window{Start: start, End: end}
 		if a.step.Final {
 			a.open[string(sk)] = openWindow{key: append([]any(nil), key...), start: start, end: end, closesAt: end + w.Grace}
 			a.nextClose = min(a.nextClose, end+w.Grace)
 			continue
 		}
-		if err := a.emit(ctx, key, win, st, r); err != nil {
+		if err := a.emitChange(ctx, key, win, st, prev, true, r); err != nil {
 			return err
 		}
 	}
