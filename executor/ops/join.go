@@ -316,7 +316,7 @@ func (j *join) streamTable(ctx context.Context, side int, r *Record, kb []byte) 
 }
 
 func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) error {
-	_, oldThis, _, err := j.lookup(side, kb)
+	oldTs, oldThis, _, err := j.lookup(side, kb)
 	if err != nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) e
 	// must undo (an aggregation of the join).
 	var prev []any
 	if l, rr := pair(oldThis); j.exists(l, rr) {
-		prev = j.joined(l, rr, ts, r).Row
+		prev = j.joined(l, rr, max(oldTs, ots), r).Row
 	}
 	if l, rr := pair(newThis); j.exists(l, rr) {
 		out := j.joined(l, rr, ts, r)
@@ -355,7 +355,7 @@ func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) e
 	}
 	// The key's result no longer exists: delete it.
 	tomb := &Record{Row: make([]any, len(j.step.Out.Columns)), Timestamp: ts, Tombstone: true, Partition: r.Partition, Offset: r.Offset,
-		Old: prev, OldKnown: true}
+		Window: r.Window, Old: prev, OldKnown: true}
 	tomb.Row[0] = r.Row[0]
 	return j.next.Process(ctx, tomb)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -40,6 +41,9 @@ import (
 const (
 	forwardPatience = 10 * time.Second
 	forwardBackoff  = 100 * time.Millisecond
+	// forwardTimeout bounds one forwarded read, the holder's catch-up
+	// with its partitions included.
+	forwardTimeout = time.Minute
 )
 
 // viewRoutes is where a view's partitions are held: the address of each
@@ -81,6 +85,9 @@ func (e *Engine) viewShare(src *catalog.Source) *viewShare {
 // pullRows returns the rows req asks for, from this server's view and
 // from the servers holding the partitions it does not, in key order.
 func (e *Engine) pullRows(ctx context.Context, v *tableView, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
+	if req.Lookup && len(req.Keys) == 0 {
+		return nil, nil // no key the table's key format can hold
+	}
 	if !v.shared {
 		ends, err := e.rt.EndOffsets(ctx, v.topic)
 		if err != nil {
@@ -95,8 +102,11 @@ func (e *Engine) pullRows(ctx context.Context, v *tableView, req wire.ViewRowsRe
 	for {
 		rows, err := e.pullShared(ctx, v, req)
 		var r retryable
-		if err == nil || !errors.As(err, &r) || time.Now().After(deadline) {
+		if err == nil || !errors.As(err, &r) {
 			return rows, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("no server answered for all partitions of %s within %s (servers may be joining or leaving): %w", v.name, forwardPatience, err)
 		}
 		v.forgetRoutes()
 		select {
@@ -123,6 +133,9 @@ func (e *Engine) pullShared(ctx context.Context, v *tableView, req wire.ViewRows
 		req.Partitions = byHolder[""]
 		return e.localRows(ctx, v, req)
 	}
+	// The first failure ends the other requests.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -144,6 +157,7 @@ func (e *Engine) pullShared(ctx context.Context, v *tableView, req wire.ViewRows
 			defer mu.Unlock()
 			if err != nil && first == nil {
 				first = err
+				cancel()
 			}
 			rows = append(rows, got...)
 		})
@@ -161,13 +175,7 @@ func (e *Engine) pullShared(ctx context.Context, v *tableView, req wire.ViewRows
 // Source tables may be written by any producer with any partitioner, and
 // windowed keys hash with their window.
 func (v *tableView) partitionsFor(req wire.ViewRowsRequest, routes *viewRoutes) []int32 {
-	all := slices.Sorted(func(yield func(int32) bool) {
-		for p := range routes.holder {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	all := slices.Sorted(maps.Keys(routes.holder))
 	if !req.Lookup || !v.hashRouted {
 		return all
 	}
@@ -191,12 +199,24 @@ func (e *Engine) routesOf(ctx context.Context, v *tableView) (*viewRoutes, error
 	if routes != nil {
 		return routes, nil
 	}
+	reassigning := retryable{fmt.Errorf("the partitions of %s are being reassigned among the servers", v.name)}
 	holders, err := e.rt.(SharedRuntime).Owners(ctx, v.group, v.topic)
 	if errors.Is(err, kafkaio.ErrRebalancing) {
-		return nil, retryable{fmt.Errorf("the partitions of %s are being reassigned among the servers", v.name)}
+		return nil, reassigning
 	}
 	if err != nil {
 		return nil, err
+	}
+	// Every partition the topic has must have a holder (partitions may
+	// have been added since the group's last assignment).
+	ends, err := e.rt.EndOffsets(ctx, v.topic)
+	if err != nil {
+		return nil, err
+	}
+	for p := range ends {
+		if _, ok := holders[p]; !ok {
+			return nil, reassigning
+		}
 	}
 	e.viewMu.Lock()
 	self := e.advertised
@@ -225,8 +245,11 @@ func (v *tableView) forgetRoutes() {
 // localRows reads req's partitions of this server's share of v, once the
 // view has caught up with them.
 func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
+	// gen counts assignment changes: if it moves before the rows are read,
+	// some may have been dropped (or given back empty), so the read is
+	// not trusted.
 	v.mu.Lock()
-	held := v.holds(req.Partitions)
+	held, gen, whole := v.holds(req.Partitions), v.gen, len(req.Partitions) == len(v.owned)
 	v.mu.Unlock()
 	if !held {
 		return nil, retryable{errNotHeld}
@@ -235,28 +258,28 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 	if err != nil {
 		return nil, err
 	}
-	in := map[int32]bool{}
+	var in map[int32]bool
+	if !whole {
+		in = map[int32]bool{}
+	}
 	ends := map[int32]int64{}
 	for _, p := range req.Partitions {
-		in[p], ends[p] = true, all[p]
+		ends[p] = all[p]
+		if in != nil {
+			in[p] = true
+		}
 	}
 	if err := v.sync(ctx, ends); err != nil {
 		return nil, err
 	}
-	v.mu.Lock()
-	if len(in) == len(v.owned) {
-		in = nil // every row here is wanted: no need to look at partitions
-	}
-	v.mu.Unlock()
 	rows, err := v.read(req, in)
 	if err != nil {
 		return nil, err
 	}
-	// A rebalance while reading may have dropped some of the rows.
 	v.mu.Lock()
-	held = v.holds(req.Partitions)
+	moved := v.gen != gen
 	v.mu.Unlock()
-	if !held {
+	if moved {
 		return nil, retryable{errNotHeld}
 	}
 	return rows, nil
@@ -299,8 +322,11 @@ func encodeViewRows(rows []*ops.Raw) []byte {
 	return b
 }
 
-// remoteRows asks the server at addr for req's rows.
+// remoteRows asks the server at addr for req's rows, giving up after
+// forwardTimeout: a server that takes longer is as good as gone.
 func (e *Engine) remoteRows(ctx context.Context, addr, topic string, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
+	ctx, cancel := context.WithTimeout(ctx, forwardTimeout)
+	defer cancel()
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
@@ -312,7 +338,7 @@ func (e *Engine) remoteRows(ctx context.Context, addr, topic string, req wire.Vi
 	hreq.Header.Set("Content-Type", "application/json")
 	resp, err := e.peers.Do(hreq)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return nil, ctx.Err()
 		}
 		return nil, retryable{fmt.Errorf("forwarding the pull query on %s to %s: %w", req.Table, addr, err)}
@@ -337,9 +363,14 @@ func (e *Engine) remoteRows(ctx context.Context, addr, topic string, req wire.Vi
 	return decodeViewRows(topic, b)
 }
 
-// decodeViewRows reads what encodeViewRows wrote.
-func decodeViewRows(topic string, b []byte) ([]*ops.Raw, error) {
-	var out []*ops.Raw
+// decodeViewRows reads what encodeViewRows wrote. Another server's answer
+// is checked as it is read: a malformed one is an error, not a panic.
+func decodeViewRows(topic string, b []byte) (out []*ops.Raw, err error) {
+	defer func() {
+		if recover() != nil {
+			out, err = nil, errors.New("malformed rows from another server")
+		}
+	}()
 	next := func() ([]byte, bool) {
 		n, m := binary.Uvarint(b)
 		if m <= 0 || uint64(len(b)-m) < n {
@@ -374,11 +405,5 @@ func (e *Engine) HeldPartitions(table string) []int32 {
 	if !v.shared {
 		return nil
 	}
-	return slices.Sorted(func(yield func(int32) bool) {
-		for p := range v.owned {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	return slices.Sorted(maps.Keys(v.owned))
 }

@@ -161,9 +161,11 @@ func (e *Engine) view(src *catalog.Source) (*tableView, error) {
 	e.viewMu.Lock()
 	defer e.viewMu.Unlock()
 	if v, ok := e.views[src.Name]; ok {
-		if v.topic == src.Topic {
+		if v.topic == src.Topic && v.failure() == nil {
 			return v, nil
 		}
+		// The table was recreated over another topic, or its reader
+		// failed: read it again (the old view's files go first).
 		v.close()
 		delete(e.views, src.Name)
 	}
@@ -179,6 +181,8 @@ func (e *Engine) view(src *catalog.Source) (*tableView, error) {
 func (e *Engine) dropView(name string) {
 	e.viewMu.Lock()
 	defer e.viewMu.Unlock()
+	// Closed under viewMu: a view opened again under the same name reuses
+	// its directory.
 	if v, ok := e.views[name]; ok {
 		v.close()
 		delete(e.views, name)

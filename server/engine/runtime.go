@@ -34,10 +34,11 @@ type Runtime interface {
 	// Scan reads topics for a push query or PRINT, calling handle for each
 	// record, until ctx ends or handle returns ops.ErrLimitReached.
 	Scan(ctx context.Context, topics []string, fromBeginning bool, handle func(context.Context, *ops.Raw) error) error
-	// Follow reads topic from the given offsets (a partition not listed
-	// from its start) until ctx ends or handle returns
-	// ops.ErrLimitReached: reading from EndOffsets' answer misses nothing
-	// written after it.
+	// Follow reads topic from the given offsets until ctx ends or handle
+	// returns ops.ErrLimitReached: reading from EndOffsets' answer misses
+	// nothing written after it. The Kafka runtime reads the partitions
+	// listed (EndOffsets lists them all); the memory runtime reads a
+	// partition it does not list from its start.
 	Follow(ctx context.Context, topic string, from map[int32]int64, handle func(context.Context, *ops.Raw) error) error
 	// EndOffsets returns the offset after the last record of each
 	// partition of a topic (after the last stable one under

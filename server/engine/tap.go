@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/parser/ast"
@@ -22,7 +23,12 @@ import (
 // falls tapBuffer records behind is ended with an error rather than
 // holding the others up.
 
-const tapBuffer = 4096
+const (
+	tapBuffer = 4096
+	// tapStartTimeout bounds the end-offsets request that starts a tap
+	// (the engine lock is held meanwhile).
+	tapStartTimeout = 10 * time.Second
+)
 
 // errTapOverflow ends a scalable push query whose client reads too slowly.
 var errTapOverflow = errors.New("the scalable push query fell too far behind its source and was stopped; read its rows faster or run a push query of its own (ksql.query.push.v2.enabled=false)")
@@ -78,39 +84,39 @@ func (e *Engine) isScalablePush(q *ast.Query, props map[string]string) bool {
 // starting the tap if it is the first. The query sees what is written
 // after subscribe returns.
 func (e *Engine) subscribe(ctx context.Context, topic string) (*sinkTap, *tapSub, error) {
+	sub := &tapSub{records: make(chan *ops.Raw, tapBuffer), ended: make(chan struct{})}
 	e.tapMu.Lock()
 	defer e.tapMu.Unlock()
-	t, ok := e.taps[topic]
-	if ok && t.failed() {
-		delete(e.taps, topic) // start over with a new reader
-		ok = false
-	}
-	if !ok {
-		ends, err := e.rt.EndOffsets(ctx, topic)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading the end of %s: %w", topic, err)
+	if t, ok := e.taps[topic]; ok {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.err == nil {
+			t.subs[sub] = true
+			return t, sub, nil
 		}
-		tctx, cancel := context.WithCancel(context.Background())
-		t = &sinkTap{topic: topic, cancel: cancel, done: make(chan struct{}), subs: map[*tapSub]bool{}}
-		go func() {
-			defer close(t.done)
-			err := e.rt.Follow(tctx, topic, ends, t.dispatch)
-			if err == nil && tctx.Err() == nil {
-				err = errors.New("the topic reader stopped")
-			}
-			if err != nil && tctx.Err() == nil {
-				t.fail(fmt.Errorf("reading %s: %w", topic, err))
-			}
-		}()
-		e.taps[topic] = t
+		delete(e.taps, topic) // it failed: start over with a new reader
 	}
-	sub := &tapSub{records: make(chan *ops.Raw, tapBuffer), ended: make(chan struct{})}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.err != nil {
-		return nil, nil, t.err
+	ctx, cancel := context.WithTimeout(ctx, tapStartTimeout)
+	ends, err := e.rt.EndOffsets(ctx, topic)
+	cancel()
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the end of %s: %w", topic, err)
 	}
-	t.subs[sub] = true
+	// The first subscriber is in before the reader starts: nothing it
+	// reads goes to nobody.
+	tctx, stop := context.WithCancel(context.Background())
+	t := &sinkTap{topic: topic, cancel: stop, done: make(chan struct{}), subs: map[*tapSub]bool{sub: true}}
+	go func() {
+		defer close(t.done)
+		err := e.rt.Follow(tctx, topic, ends, t.dispatch)
+		if err == nil && tctx.Err() == nil {
+			err = errors.New("the topic reader stopped")
+		}
+		if err != nil && tctx.Err() == nil {
+			t.fail(fmt.Errorf("reading %s: %w", topic, err))
+		}
+	}()
+	e.taps[topic] = t
 	return t, sub, nil
 }
 
@@ -143,12 +149,6 @@ func (t *sinkTap) dispatch(_ context.Context, r *ops.Raw) error {
 		}
 	}
 	return nil
-}
-
-func (t *sinkTap) failed() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.err != nil
 }
 
 // fail ends every subscriber with err; callers do not hold t.mu.

@@ -169,6 +169,13 @@ func openTableView(rt Runtime, share *viewShare, formats *serde.Registry, src *c
 	return v, nil
 }
 
+// failure is why the view stopped following its topic, nil while it does.
+func (v *tableView) failure() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.err
+}
+
 // close stops the consumer and closes the store.
 func (v *tableView) close() {
 	v.cancel()
