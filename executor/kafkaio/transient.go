@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/eddysql/eddy/executor/ops"
@@ -70,8 +71,8 @@ func newConsumer(opts []kgo.Opt, readCommitted bool, extra []kgo.Opt) (*kgo.Clie
 	return cl, nil
 }
 
-// pollRecords hands each record cl fetches to handle until ctx ends (nil)
-// or handle fails (its error). Control records (if cl keeps them) go to
+// pollRecords hands each record cl fetches to handle until ctx ends (nil),
+// handle fails (its error) or a fetch fails for good. Control records (if cl keeps them) go to
 // marker instead. afterPoll, if set, runs after each poll's records, and
 // once more when ctx ends.
 func pollRecords(ctx context.Context, cl *kgo.Client, log *slog.Logger, handle func(context.Context, *ops.Raw) error,
@@ -85,6 +86,15 @@ func pollRecords(ctx context.Context, cl *kgo.Client, log *slog.Logger, handle f
 			return nil
 		}
 		for _, fe := range fetches.Errors() {
+			// An error Kafka does not retry (authorization, most of all)
+			// ends the read: it would only repeat.
+			var ke *kerr.Error
+			if errors.As(fe.Err, &ke) && !ke.Retriable {
+				if afterPoll != nil {
+					afterPoll()
+				}
+				return fmt.Errorf("reading %s[%d]: %w", fe.Topic, fe.Partition, fe.Err)
+			}
 			if log != nil && !errors.Is(fe.Err, context.Canceled) {
 				log.Warn("fetch error", "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
