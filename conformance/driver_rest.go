@@ -31,7 +31,9 @@ const queryTimeout = 3 * time.Second
 func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 	rt := engine.NewMemoryRuntime()
 	// The server settings of ksqlDB's RQTT harness that Eddy reads.
-	props := map[string]string{"ksql.query.push.v2.enabled": "true"}
+	// ksql.query.pull.stream.enabled is ksqlDB's default; Eddy's is the
+	// KSQL 5.x behaviour.
+	props := map[string]string{"ksql.query.push.v2.enabled": "true", "ksql.query.pull.stream.enabled": "true"}
 	for k, v := range c.Properties {
 		props[k] = fmt.Sprint(v)
 	}

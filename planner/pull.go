@@ -19,9 +19,15 @@ type PullOptions struct {
 	TableScan bool
 	// RangeScan is ksql.query.pull.range.scan.enabled (default true).
 	RangeScan bool
+	// StreamScan is ksql.query.pull.stream.enabled: a SELECT without
+	// EMIT on a stream reads the stream up to its current end and
+	// completes, as in ksqlDB since 0.22. Off by default: KSQL 5.x
+	// streamed such a query without end, and course material relies on
+	// that.
+	StreamScan bool
 }
 
-// DefaultPullOptions are ksqlDB's defaults.
+// DefaultPullOptions are ksqlDB's defaults, but for StreamScan.
 func DefaultPullOptions() PullOptions { return PullOptions{TableScan: true, RangeScan: true} }
 
 // PullScan is how a pull query reads its table.
@@ -47,6 +53,16 @@ const pullHelp = " See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES 
 func (p *Planner) PullQuery(q *ast.Query, opts PullOptions) (*QueryPlan, PullScan, error) {
 	src := p.pullSource(q)
 	if src == nil {
+		if stream := p.streamPullSource(q); stream != nil && opts.StreamScan {
+			if err := checkPullShape(q, stream); err != nil {
+				return nil, PullTableScan, err
+			}
+			qp, err := p.Query(q)
+			if err == nil {
+				qp.StreamScan = true
+			}
+			return qp, PullTableScan, err
+		}
 		qp, err := p.Query(q)
 		return qp, PullTableScan, err
 	}
@@ -103,7 +119,16 @@ func (p *Planner) PullQuery(q *ast.Query, opts PullOptions) (*QueryPlan, PullSca
 }
 
 // pullSource is the table a pull query reads, nil for other queries.
-func (p *Planner) pullSource(q *ast.Query) *catalog.Source {
+func (p *Planner) pullSource(q *ast.Query) *catalog.Source { return p.unemitted(q, catalog.Table) }
+
+// streamPullSource is the stream a SELECT without EMIT reads first, nil
+// for other queries.
+func (p *Planner) streamPullSource(q *ast.Query) *catalog.Source {
+	return p.unemitted(q, catalog.Stream)
+}
+
+// unemitted is the source of kind that a SELECT without EMIT reads first.
+func (p *Planner) unemitted(q *ast.Query, kind catalog.Kind) *catalog.Source {
 	if q.Emit != ast.EmitNone {
 		return nil
 	}
@@ -112,7 +137,7 @@ func (p *Planner) pullSource(q *ast.Query) *catalog.Source {
 		return nil
 	}
 	src, ok := p.cat.Source(tbl.Name)
-	if !ok || src.Kind != catalog.Table {
+	if !ok || src.Kind != kind {
 		return nil
 	}
 	return src

@@ -21,6 +21,9 @@ type QueryPlan struct {
 	Sources []string
 	// Pull marks a pull query (a lookup on a materialized table).
 	Pull bool
+	// StreamScan marks a pull query on a stream: it reads the stream up
+	// to its end at the start of the query, then completes.
+	StreamScan bool
 	// Limit is the LIMIT clause, 0 when absent.
 	Limit int
 	// Table tells whether the result is a table (an aggregation or a

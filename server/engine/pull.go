@@ -42,6 +42,7 @@ func (e *Engine) pullOptions(req map[string]string) planner.PullOptions {
 	opts := planner.DefaultPullOptions()
 	opts.TableScan = e.boolProperty(req, "ksql.query.pull.table.scan.enabled", opts.TableScan)
 	opts.RangeScan = e.boolProperty(req, "ksql.query.pull.range.scan.enabled", opts.RangeScan)
+	opts.StreamScan = e.boolProperty(req, "ksql.query.pull.stream.enabled", opts.StreamScan)
 	return opts
 }
 

@@ -231,11 +231,14 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		defer close(p.done)
 		defer close(p.rows)
 		var err error
-		if scalable {
+		switch {
+		case scalable:
 			// It reads what the tap of its source hands it.
 			err = sub.run(ctx, topo)
 			e.unsubscribe(t, sub)
-		} else {
+		case plan.StreamScan:
+			err = e.scanToEnd(ctx, src.Topic, topo)
+		default:
 			err = e.rt.Scan(ctx, externalTopics(topo), earliest, topo.Process)
 		}
 		if err != nil && ctx.Err() == nil {

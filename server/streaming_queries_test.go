@@ -2,6 +2,8 @@ package server
 
 import (
 	"bufio"
+	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,5 +64,45 @@ func TestScalablePushQueries(t *testing.T) {
 	}
 	if got := strings.Join(read(users), "\n"); got != `{"row":{"columns":[null,700]}},`+"\n"+`{"finalMessage":"Limit Reached"}]` {
 		t.Errorf("users:\n%s", got)
+	}
+}
+
+// TestStreamPullQuery reads a stream to its end with
+// ksql.query.pull.stream.enabled (ksqlDB's behaviour since 0.22), and
+// without it streams on as KSQL 5.x did.
+func TestStreamPullQuery(t *testing.T) {
+	s := startServer(t)
+	ksql(t, s, `CREATE STREAM views (page VARCHAR, ms INT) WITH (KAFKA_TOPIC='views', VALUE_FORMAT='JSON', PARTITIONS=2);`)
+	produce(t, s, "views", `{"PAGE":"a","MS":1}`, `{"PAGE":"b","MS":20}`, `{"PAGE":"c","MS":300}`)
+
+	body := `{"ksql":"SELECT page FROM views WHERE ms > 10;","streamsProperties":{"ksql.query.pull.stream.enabled":"true"}}`
+	code, got := post(t, s, "/query", body)
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, got)
+	}
+	text := string(got)
+	for _, want := range []string{`{"row":{"columns":["b"]}}`, `{"row":{"columns":["c"]}}`, `{"finalMessage":"Query Completed"}`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("answer lacks %s:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, `"a"`) {
+		t.Errorf("the filter let a through:\n%s", text)
+	}
+
+	// Without the setting the same statement is a push query: it is still
+	// running when the client gives up.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+s.Addr()+"/query",
+		strings.NewReader(`{"ksql":"SELECT page FROM views;","streamsProperties":{"auto.offset.reset":"earliest"}}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	all, err := io.ReadAll(resp.Body)
+	if err == nil || strings.Contains(string(all), "finalMessage") {
+		t.Fatalf("the 5.x form completed instead of streaming on: %s (%v)", all, err)
 	}
 }
