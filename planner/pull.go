@@ -25,10 +25,23 @@ type PullOptions struct {
 	// streamed such a query without end, and course material relies on
 	// that.
 	StreamScan bool
+	// LimitClause is ksql.query.pull.limit.clause.enabled (default true).
+	LimitClause bool
 }
 
 // DefaultPullOptions are ksqlDB's defaults, but for StreamScan.
-func DefaultPullOptions() PullOptions { return PullOptions{TableScan: true, RangeScan: true} }
+func DefaultPullOptions() PullOptions {
+	return PullOptions{TableScan: true, RangeScan: true, LimitClause: true}
+}
+
+// checkPullLimit refuses LIMIT when ksql.query.pull.limit.clause.enabled
+// is off.
+func checkPullLimit(q *ast.Query, opts PullOptions) error {
+	if q.Limit != nil && !opts.LimitClause {
+		return plain("LIMIT clause in pull queries is currently disabled. You can enable them by setting ksql.query.pull.limit.clause.enabled=true." + pullHelp)
+	}
+	return nil
+}
 
 // PullScan is how a pull query reads its table.
 type PullScan int
@@ -57,6 +70,9 @@ func (p *Planner) PullQuery(q *ast.Query, opts PullOptions) (*QueryPlan, PullSca
 			if err := checkPullShape(q, stream); err != nil {
 				return nil, PullTableScan, err
 			}
+			if err := checkPullLimit(q, opts); err != nil {
+				return nil, PullTableScan, err
+			}
 			qp, err := p.Query(q)
 			if err == nil {
 				qp.StreamScan = true
@@ -67,6 +83,9 @@ func (p *Planner) PullQuery(q *ast.Query, opts PullOptions) (*QueryPlan, PullSca
 		return qp, PullTableScan, err
 	}
 	if err := checkPullShape(q, src); err != nil {
+		return nil, PullTableScan, err
+	}
+	if err := checkPullLimit(q, opts); err != nil {
 		return nil, PullTableScan, err
 	}
 	var wa *whereAnalysis

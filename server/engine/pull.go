@@ -43,6 +43,7 @@ func (e *Engine) pullOptions(req map[string]string) planner.PullOptions {
 	opts.TableScan = e.boolProperty(req, "ksql.query.pull.table.scan.enabled", opts.TableScan)
 	opts.RangeScan = e.boolProperty(req, "ksql.query.pull.range.scan.enabled", opts.RangeScan)
 	opts.StreamScan = e.boolProperty(req, "ksql.query.pull.stream.enabled", opts.StreamScan)
+	opts.LimitClause = e.boolProperty(req, "ksql.query.pull.limit.clause.enabled", opts.LimitClause)
 	return opts
 }
 
