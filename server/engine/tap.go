@@ -89,9 +89,12 @@ func (e *Engine) subscribe(ctx context.Context, topic string) (*sinkTap, *tapSub
 	defer e.tapMu.Unlock()
 	if t, ok := e.taps[topic]; ok {
 		t.mu.Lock()
-		defer t.mu.Unlock()
-		if t.err == nil {
+		alive := t.err == nil
+		if alive {
 			t.subs[sub] = true
+		}
+		t.mu.Unlock()
+		if alive {
 			return t, sub, nil
 		}
 		delete(e.taps, topic) // it failed: start over with a new reader
