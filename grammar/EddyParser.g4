@@ -123,7 +123,13 @@ query
       (PARTITION BY partitionBy = expressionList)?
       (HAVING having = expression)?
       (EMIT (CHANGES | FINAL))?
-      (LIMIT INTEGER_VALUE)?
+      (LIMIT limitValue)?
+    ;
+
+// A signed number, so that a negative or fractional LIMIT gets a clear
+// error rather than a syntax error (as in ksqlDB).
+limitValue
+    : MINUS? number
     ;
 
 selectItem

@@ -34,6 +34,8 @@ var errorCases = []struct {
 	{"stmt", "SELECT a FROM t LEFT JOIN", 1, 26},
 	{"stmt", "SELECT select FROM t", 1, 8},
 	{"stmt", "CREATE STREAM o AS SELECT a FROM t PARTITION BY ();", 1, 49},
+	{"stmt", "SELECT * FROM t LIMIT 2.5;", 1, 23},
+	{"stmt", "SELECT * FROM t LIMIT heh;", 1, 23},
 	{"expr", "1 +", 1, 4},
 	{"expr", "a b", 1, 3},
 	{"type", "MAP<STRING>", 1, 11},

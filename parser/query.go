@@ -40,9 +40,8 @@ func (b *builder) query(ctx gen.IQueryContext) *ast.Query {
 	case c.FINAL() != nil:
 		q.Emit = ast.EmitFinal
 	}
-	if c.INTEGER_VALUE() != nil {
-		n := b.intValue(c.INTEGER_VALUE())
-		q.Limit = &n
+	if lv := c.LimitValue(); lv != nil {
+		q.Limit = b.limit(lv)
 	}
 	return q
 }
@@ -199,4 +198,18 @@ func (b *builder) duration(ctx gen.IDurationContext) int64 {
 		failAt(c.GetStart(), "Duration out of range: %s", b.text(c))
 	}
 	return n * per
+}
+
+// limit reads LIMIT's value: an integer, negative ones included (the
+// planner says what a query allows).
+func (b *builder) limit(c gen.ILimitValueContext) *int {
+	num := c.Number()
+	if num.INTEGER_VALUE() == nil {
+		failAt(num.GetStart(), "Failed to prepare statement: Value must be integer for command: LIMIT")
+	}
+	n := b.intValue(num.INTEGER_VALUE())
+	if c.MINUS() != nil {
+		n = -n
+	}
+	return &n
 }

@@ -343,6 +343,9 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		src = &catalog.Source{Name: strings.Join(rel.sources, "_"), Kind: kind, Window: rel.window}
 	}
 	if q.Limit != nil {
+		if *q.Limit < 0 {
+			return nil, errorf(q.Position(), "LIMIT must not be negative, got %d.", *q.Limit)
+		}
 		qp.Limit = *q.Limit
 	}
 	if sinkName == "" && src.Kind == catalog.Table && q.Emit == ast.EmitNone && !b.join {

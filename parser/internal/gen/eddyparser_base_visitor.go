@@ -163,6 +163,10 @@ func (v *BaseEddyParserVisitor) VisitQuery(ctx *QueryContext) interface{} {
 	return v.VisitChildren(ctx)
 }
 
+func (v *BaseEddyParserVisitor) VisitLimitValue(ctx *LimitValueContext) interface{} {
+	return v.VisitChildren(ctx)
+}
+
 func (v *BaseEddyParserVisitor) VisitSelectAll(ctx *SelectAllContext) interface{} {
 	return v.VisitChildren(ctx)
 }

@@ -124,6 +124,9 @@ type EddyParserVisitor interface {
 	// Visit a parse tree produced by EddyParser#query.
 	VisitQuery(ctx *QueryContext) interface{}
 
+	// Visit a parse tree produced by EddyParser#limitValue.
+	VisitLimitValue(ctx *LimitValueContext) interface{}
+
 	// Visit a parse tree produced by EddyParser#selectAll.
 	VisitSelectAll(ctx *SelectAllContext) interface{}
 
