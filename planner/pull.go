@@ -182,13 +182,7 @@ func checkPullShape(q *ast.Query, src *catalog.Source) error {
 	if q.Limit != nil && *q.Limit < 0 {
 		return plain("Pull queries don't support negative integers in the LIMIT clause." + pullHelp)
 	}
-	var sel []ast.Expr
-	for _, it := range q.Select {
-		if !it.Star && it.StarOf == "" && it.Expr != nil {
-			sel = append(sel, it.Expr)
-		}
-	}
-	if cols := disallowedPullColumns(sel...); cols != "" {
+	if cols := disallowedPullColumns(selectedExprs(q)...); cols != "" {
 		return plain("Pull queries don't support the following columns in SELECT clauses: %s\n%s", cols, pullHelp)
 	}
 	if q.Where != nil {
@@ -197,6 +191,17 @@ func checkPullShape(q *ast.Query, src *catalog.Source) error {
 		}
 	}
 	return nil
+}
+
+// selectedExprs are the expressions a SELECT names (stars left out).
+func selectedExprs(q *ast.Query) []ast.Expr {
+	var out []ast.Expr
+	for _, it := range q.Select {
+		if !it.Star && it.StarOf == "" && it.Expr != nil {
+			out = append(out, it.Expr)
+		}
+	}
+	return out
 }
 
 // disallowedPullColumns lists the pseudo columns pull queries cannot read.

@@ -13,12 +13,7 @@ func ScalablePushSource(q *ast.Query) (string, bool) {
 	if !ok || q.Emit != ast.EmitChanges || q.Window != nil || len(q.GroupBy) > 0 || q.Having != nil || len(q.PartitionBy) > 0 {
 		return "", false
 	}
-	var named []ast.Expr
-	for _, it := range q.Select {
-		if !it.Star && it.StarOf == "" && it.Expr != nil {
-			named = append(named, it.Expr)
-		}
-	}
+	named := selectedExprs(q)
 	if q.Where != nil {
 		named = append(named, q.Where)
 	}

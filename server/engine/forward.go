@@ -89,14 +89,7 @@ func (e *Engine) pullRows(ctx context.Context, v *tableView, req wire.ViewRowsRe
 		return nil, nil // no key the table's key format can hold
 	}
 	if !v.shared {
-		ends, err := e.rt.EndOffsets(ctx, v.topic)
-		if err != nil {
-			return nil, err
-		}
-		if err := v.sync(ctx, ends); err != nil {
-			return nil, err
-		}
-		return v.read(req, nil)
+		return e.localRows(ctx, v, req) // the whole topic is here
 	}
 	deadline := time.Now().Add(forwardPatience)
 	for {
@@ -242,7 +235,8 @@ func (v *tableView) forgetRoutes() {
 	v.mu.Unlock()
 }
 
-// localRows reads req's partitions of this server's share of v, once the
+// localRows reads req's partitions of this server's share of v (every
+// partition of a view that is not shared, when req names none), once the
 // view has caught up with them.
 func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
 	// gen counts assignment changes: if it moves before the rows are read,
@@ -258,14 +252,16 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 	if err != nil {
 		return nil, err
 	}
-	var in map[int32]bool
+	ends, in := all, map[int32]bool(nil)
+	if req.Partitions != nil {
+		ends = map[int32]int64{}
+		for _, p := range req.Partitions {
+			ends[p] = all[p]
+		}
+	}
 	if !whole {
 		in = map[int32]bool{}
-	}
-	ends := map[int32]int64{}
-	for _, p := range req.Partitions {
-		ends[p] = all[p]
-		if in != nil {
+		for _, p := range req.Partitions {
 			in[p] = true
 		}
 	}
@@ -292,6 +288,9 @@ func (e *Engine) ViewRows(ctx context.Context, req wire.ViewRowsRequest) ([]byte
 	// join the group and move partitions about (a restarted server asked
 	// on routes from before its restart).
 	notHeld := wire.NewError(wire.CodeNotHeld, fmt.Sprintf("This server does not hold partitions %v of %s.", req.Partitions, req.Table))
+	if len(req.Partitions) == 0 {
+		return nil, wire.BadRequest("A forwarded read names the partitions it wants.")
+	}
 	e.viewMu.Lock()
 	v, ok := e.views[req.Table]
 	e.viewMu.Unlock()

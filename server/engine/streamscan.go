@@ -26,15 +26,7 @@ func (e *Engine) scanToEnd(ctx context.Context, topic string, topo *ops.Topology
 		return err
 	}
 	next := map[int32]int64{} // the reader calls handle from one goroutine
-	done := func() bool {
-		for p, end := range ends {
-			if end > 0 && next[p] < end {
-				return false
-			}
-		}
-		return true
-	}
-	if done() {
+	if reached(next, ends) {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -54,7 +46,7 @@ func (e *Engine) scanToEnd(ctx context.Context, topic string, topo *ops.Topology
 			return err
 		}
 		next[r.Partition] = r.Offset + 1
-		if done() {
+		if reached(next, ends) {
 			return errScanned
 		}
 		return nil

@@ -364,9 +364,13 @@ func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
 	}
 }
 
-func (v *tableView) caughtUp(ends map[int32]int64) bool {
+func (v *tableView) caughtUp(ends map[int32]int64) bool { return reached(v.next, ends) }
+
+// reached tells whether a reader whose next offsets are next has read
+// every partition up to ends.
+func reached(next, ends map[int32]int64) bool {
 	for p, end := range ends {
-		if end > 0 && v.next[p] < end {
+		if end > 0 && next[p] < end {
 			return false
 		}
 	}
