@@ -25,13 +25,44 @@ type qttFile struct {
 // of tests expecting an exception may fail to parse (ksqlDB rejects some
 // of them in its parser too); all others must parse.
 func TestCorpus(t *testing.T) {
+	var total, ok, skipped, expectedFail int
+	for _, c := range corpusStatements(t) {
+		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(c.sql)), "ASSERT ") {
+			skipped++ // ASSERT statements are a test-runner feature
+			continue
+		}
+		total++
+		if _, err := Parse(c.sql); err != nil {
+			if c.expectsError {
+				expectedFail++
+				t.Logf("%s (expects an error): %v\n  %s", c.test, err, c.sql)
+				continue
+			}
+			t.Errorf("%s: %v\n  %s", c.test, err, c.sql)
+			continue
+		}
+		ok++
+	}
+	t.Logf("corpus: %d/%d statements parse (%.2f%%); %d failures in tests expecting an error; %d ASSERT skipped",
+		ok, total, 100*float64(ok)/float64(total), expectedFail, skipped)
+}
+
+// corpusStatement is a statement of the corpus ({FORMAT} as JSON).
+type corpusStatement struct {
+	test         string // file / test name
+	sql          string
+	expectsError bool
+}
+
+// corpusStatements is every statement of the corpus.
+func corpusStatements(t *testing.T) []corpusStatement {
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "qtt", "*.json"))
 	rqtt, _ := filepath.Glob(filepath.Join(corpusDir, "rqtt", "*.json"))
 	files = append(files, rqtt...)
 	if len(files) == 0 {
 		t.Skipf("ksqlDB corpus not found at %s", corpusDir)
 	}
-	var total, ok, skipped, expectedFail int
+	var out []corpusStatement
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -43,27 +74,13 @@ func TestCorpus(t *testing.T) {
 		}
 		for _, tc := range qf.Tests {
 			for _, stmt := range tc.Statements {
-				stmt = strings.ReplaceAll(stmt, "{FORMAT}", "JSON")
-				if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(stmt)), "ASSERT ") {
-					skipped++ // ASSERT statements are a test-runner feature
-					continue
-				}
-				total++
-				if _, err := Parse(stmt); err != nil {
-					if len(tc.ExpectedException) > 0 || len(tc.ExpectedError) > 0 {
-						expectedFail++
-						t.Logf("%s / %s (expects an error): %v\n  %s", relPath(f), tc.Name, err, stmt)
-						continue
-					}
-					t.Errorf("%s / %s: %v\n  %s", relPath(f), tc.Name, err, stmt)
-					continue
-				}
-				ok++
+				out = append(out, corpusStatement{test: relPath(f) + " / " + tc.Name,
+					sql:          strings.ReplaceAll(stmt, "{FORMAT}", "JSON"),
+					expectsError: len(tc.ExpectedException) > 0 || len(tc.ExpectedError) > 0})
 			}
 		}
 	}
-	t.Logf("corpus: %d/%d statements parse (%.2f%%); %d failures in tests expecting an error; %d ASSERT skipped",
-		ok, total, 100*float64(ok)/float64(total), expectedFail, skipped)
+	return out
 }
 
 // stripJSONComments removes // and /* */ comments outside JSON strings.

@@ -20,7 +20,7 @@ import (
 
 // testConfig is a server configuration for tests: REST and the embedded
 // broker on free loopback ports, state in a temporary directory.
-func testConfig(t *testing.T) config.Config {
+func testConfig(t testing.TB) config.Config {
 	cfg := config.Defaults()
 	cfg[config.Listeners] = "http://127.0.0.1:0"
 	cfg[config.StateDir] = t.TempDir()
@@ -36,7 +36,7 @@ func startServer(t *testing.T) *Server {
 
 // startServerWith runs a server on cfg, logging to logs, until the test
 // ends.
-func startServerWith(t *testing.T, cfg config.Config, logs io.Writer) *Server {
+func startServerWith(t testing.TB, cfg config.Config, logs io.Writer) *Server {
 	t.Helper()
 	s, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {

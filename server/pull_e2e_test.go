@@ -1,18 +1,28 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // pullRows runs a pull query over /query and returns each row's columns
 // as JSON, sorted.
 func pullRows(t *testing.T, s *Server, sql string) []string {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"ksql": sql})
+	return pullRowsWith(t, s, sql, nil)
+}
+
+// pullRowsWith is pullRows with streamsProperties.
+func pullRowsWith(t *testing.T, s *Server, sql string, props map[string]any) []string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"ksql": sql, "streamsProperties": props})
 	code, b := post(t, s, "/query", string(body))
 	if code != 200 {
 		t.Fatalf("/query %q: status %d: %s", sql, code, b)
@@ -81,4 +91,44 @@ func TestPullQueriesEndToEnd(t *testing.T) {
 	ksql(t, s, `DROP TABLE views_10s DELETE TOPIC;`)
 	ksql(t, s, `SET 'auto.offset.reset'='earliest'; CREATE TABLE views_10s AS SELECT user_id, COUNT(*) AS n FROM pv WINDOW TUMBLING (SIZE 10 SECONDS) WHERE page = 'pay' GROUP BY user_id;`)
 	eventually(t, s, `SELECT user_id, WINDOWSTART, n FROM views_10s WHERE user_id = 'u1';`, `["u1",10000,1]`)
+}
+
+// A pull query sees every write acknowledged before it arrived, unless it
+// allows an offset lag (ksql.query.pull.max.allowed.offset.lag, ksqlDB's
+// consistency); a bad lag is refused in ksqlDB's words.
+func TestPullQueryConsistency(t *testing.T) {
+	s := startServer(t)
+	ksql(t, s, `CREATE SOURCE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=3);`)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(s.Brokers()...), kgo.DefaultProduceTopic("users"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for i := range 20 {
+		id := fmt.Sprintf("u%d", i%4)
+		rec := &kgo.Record{Key: []byte(id), Value: fmt.Appendf(nil, `{"name":"v%d"}`, i)}
+		if err := cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+		// No retries: the write was acknowledged before the query came.
+		if got := pullRows(t, s, fmt.Sprintf(`SELECT name FROM users WHERE id = '%s';`, id)); strings.Join(got, " ") != fmt.Sprintf(`["v%d"]`, i) {
+			t.Fatalf("after write %d: %v", i, got)
+		}
+	}
+	lag := map[string]any{"ksql.query.pull.max.allowed.offset.lag": 0}
+	deadline := time.Now().Add(60 * time.Second)
+	for strings.Join(pullRowsWith(t, s, `SELECT * FROM users;`, lag), " ") != `["u0","v16"] ["u1","v17"] ["u2","v18"] ["u3","v19"]` {
+		if time.Now().After(deadline) {
+			t.Fatalf("with an offset lag: %v", pullRowsWith(t, s, `SELECT * FROM users;`, lag))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, bad := range []string{"soon", "-1"} {
+		body, _ := json.Marshal(map[string]any{"ksql": `SELECT * FROM users;`,
+			"streamsProperties": map[string]any{"ksql.query.pull.max.allowed.offset.lag": bad}})
+		code, b := post(t, s, "/query", string(body))
+		if code != 400 || !strings.Contains(string(b), "Invalid value") || !strings.Contains(string(b), "ksql.query.pull.max.allowed.offset.lag") {
+			t.Errorf("lag %q: %d %s", bad, code, b)
+		}
+	}
 }

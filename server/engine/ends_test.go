@@ -38,22 +38,10 @@ func TestEndsCoalescer(t *testing.T) {
 		}()
 	}
 	// Wait until all five share the next request.
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		c.mu.Lock()
+	c.await(t, "five callers queued", func() bool {
 		q := c.topics["t"]
-		n := 0
-		if q != nil && q.next != nil {
-			n = q.next.waiters
-		}
-		c.mu.Unlock()
-		if n == 5 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d callers queued, want 5", n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+		return q != nil && q.next != nil && q.next.waiters == 5
+	})
 	close(release)
 	if ends := <-first; ends[0] != 1 {
 		t.Fatalf("first caller got %v", ends)
@@ -82,18 +70,7 @@ func TestEndsCoalescer(t *testing.T) {
 		defer close(leader)
 		_, _ = c.get(ctx, "u", slow)
 	}()
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		c.mu.Lock()
-		busy := c.topics["u"] != nil
-		c.mu.Unlock()
-		if busy {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the leader did not start")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	c.await(t, "the leader started", func() bool { return c.topics["u"] != nil })
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	if _, err := c.get(cctx, "u", slow); err == nil {
@@ -101,4 +78,66 @@ func TestEndsCoalescer(t *testing.T) {
 	}
 	close(release2)
 	<-leader
+}
+
+// A caller joins a prefetched request that started after it arrived; one
+// that arrived after it started waits for the next. The last listing is
+// then known to recent.
+func TestEndsPrefetchAndRecent(t *testing.T) {
+	var c endsCoalescer
+	var calls atomic.Int32
+	release := make(chan struct{})
+	fetch := func(context.Context, string) (map[int32]int64, error) {
+		n := calls.Add(1)
+		<-release
+		return map[int32]int64{0: int64(n)}, nil
+	}
+	if _, ok := c.recent("t", fetch); ok {
+		t.Fatal("recent ends before any listing")
+	}
+	arrived := withArrival(context.Background(), time.Now())
+	c.prefetch("t", fetch)
+	got := make(chan map[int32]int64, 2)
+	go func() {
+		ends, _ := c.get(arrived, "t", fetch)
+		got <- ends
+	}()
+	late := withArrival(context.Background(), time.Now())
+	go func() {
+		ends, _ := c.get(late, "t", fetch)
+		got <- ends
+	}()
+	c.await(t, "one caller joined the prefetch, one the next request", func() bool {
+		q := c.topics["t"]
+		return q != nil && q.running.waiters == 1 && q.next != nil && q.next.waiters == 1
+	})
+	close(release)
+	a, b := <-got, <-got
+	if a[0]+b[0] != 3 || a[0] == b[0] {
+		t.Fatalf("callers got %v and %v, want one from each request", a, b)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("%d requests, want 2", calls.Load())
+	}
+	ends, ok := c.recent("t", fetch)
+	if !ok || ends[0] != 2 {
+		t.Fatalf("recent ends %v (%v), want the second listing", ends, ok)
+	}
+}
+
+// await waits until cond, called with c.mu held, holds.
+func (c *endsCoalescer) await(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		c.mu.Lock()
+		ok := cond()
+		c.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eddysql/eddy/executor/ops"
 	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/parser"
 	"github.com/eddysql/eddy/planner"
 	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/physical"
@@ -55,6 +56,9 @@ type Engine struct {
 	statuses map[string]commandResult
 	push     map[string]*pushQuery
 	pushSeq  int64
+	// parses keeps the trees of the queries sent to /query, which
+	// applications repeat with other literals (parser.Cache).
+	parses   *parser.Cache
 	commands CommandLog
 	progress *commandProgress
 	// replaying defers starting queries until the command log is read
@@ -110,6 +114,9 @@ func WithViewDir(dir string) Option { return func(e *Engine) { e.viewDir = dir }
 func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
 
 // New creates an engine over a runtime.
+// queryShapes bounds how many query shapes e.parses keeps.
+const queryShapes = 1024
+
 func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 	if cfg.ServiceID == "" {
 		cfg.ServiceID = "default_"
@@ -121,6 +128,7 @@ func New(cfg Config, rt Runtime, opts ...Option) *Engine {
 		cfg: cfg, rt: rt, log: slog.Default(), fns: udf.NewRegistry(), formats: serde.NewRegistry(),
 		cat: catalog.New(), queries: map[string]*Query{}, statuses: map[string]commandResult{},
 		push: map[string]*pushQuery{}, views: map[string]*tableView{}, peers: &http.Client{}, taps: map[string]*sinkTap{}, progress: newCommandProgress(), requests: make(chan struct{}, 1),
+		parses: parser.NewCache(queryShapes),
 	}
 	e.tsParse = e.fns.TimestampParser
 	for _, o := range opts {

@@ -79,7 +79,7 @@ func (e *Engine) Execute(ctx context.Context, req rest.StatementRequest) ([]wire
 	for k, v := range vars {
 		upper[strings.ToUpper(k)] = v
 	}
-	stmts, texts, err := parseStatements(req.KSQL, upper)
+	stmts, texts, err := parseStatements(req.KSQL, upper, parser.Parse)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +169,7 @@ func copyMap(m map[string]string) map[string]string {
 // the text apply to the statements after them, so statements are parsed
 // one at a time; each is padded to its place in the request so that error
 // positions count lines and columns from the start of the request.
-func parseStatements(sql string, vars map[string]string) ([]ast.Statement, []string, error) {
+func parseStatements(sql string, vars map[string]string, parse func(string) ([]ast.Statement, error)) ([]ast.Statement, []string, error) {
 	var stmts []ast.Statement
 	var texts []string
 	cursor := 0
@@ -193,7 +193,7 @@ func parseStatements(sql string, vars map[string]string) ([]ast.Statement, []str
 		if err != nil {
 			return nil, nil, wire.BadStatement(err.Error(), text)
 		}
-		parsed, err := parser.Parse(pad + sub + semi)
+		parsed, err := parse(pad + sub + semi)
 		if err != nil {
 			return nil, nil, wire.BadStatement(err.Error(), text)
 		}
@@ -322,7 +322,7 @@ func (e *Engine) Replay(ctx context.Context, entries []CommandEntry) {
 
 // applyCommand runs one command of the command topic; e.mu is held.
 func (e *Engine) applyCommand(ctx context.Context, c CommandEntry) (wire.Entity, error) {
-	stmts, texts, err := parseStatements(c.Statement, map[string]string{})
+	stmts, texts, err := parseStatements(c.Statement, map[string]string{}, parser.Parse)
 	if err != nil {
 		return nil, err
 	}

@@ -248,7 +248,7 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 	if !held {
 		return nil, retryable{errNotHeld}
 	}
-	all, err := e.rt.EndOffsets(ctx, v.topic)
+	all, err := e.endsToReach(ctx, v, req)
 	if err != nil {
 		return nil, err
 	}
@@ -279,6 +279,28 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 		return nil, retryable{errNotHeld}
 	}
 	return rows, nil
+}
+
+// endsToReach returns the end offsets v must reach before it answers req:
+// ones listed after the request arrived (read-your-writes) unless req
+// allows an offset lag. Then, as in ksqlDB, the lag is measured against
+// the newest end offsets this server knows (listed at most a second ago,
+// refreshed as pull queries come): a view within the lag answers at once
+// (no ends to reach), one behind it first reads up to them.
+func (e *Engine) endsToReach(ctx context.Context, v *tableView, req wire.ViewRowsRequest) (map[int32]int64, error) {
+	if req.MaxOffsetLag != nil {
+		if r, ok := e.rt.(interface {
+			RecentEndOffsets(topic string) (map[int32]int64, bool)
+		}); ok {
+			if known, ok := r.RecentEndOffsets(v.topic); ok {
+				if v.within(known, req.Partitions, *req.MaxOffsetLag) {
+					return nil, nil
+				}
+				return known, nil
+			}
+		}
+	}
+	return e.rt.EndOffsets(ctx, v.topic)
 }
 
 // ViewRows answers another server's forwarded read (POST

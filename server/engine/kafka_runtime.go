@@ -326,6 +326,16 @@ func (k *KafkaRuntime) EndOffsets(ctx context.Context, topic string) (map[int32]
 	return k.ends.get(ctx, topic, k.fetchEnds)
 }
 
+// PrefetchEndOffsets starts listing topic's end offsets for an EndOffsets
+// call that is about to come (endsCoalescer.prefetch).
+func (k *KafkaRuntime) PrefetchEndOffsets(topic string) { k.ends.prefetch(topic, k.fetchEnds) }
+
+// RecentEndOffsets returns the newest end offsets of topic listed within
+// the last second, if any (endsCoalescer.recent).
+func (k *KafkaRuntime) RecentEndOffsets(topic string) (map[int32]int64, bool) {
+	return k.ends.recent(topic, k.fetchEnds)
+}
+
 func (k *KafkaRuntime) fetchEnds(ctx context.Context, topic string) (map[int32]int64, error) {
 	k.mu.Lock()
 	tp, ok := k.partitions[topic]

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/ops"
@@ -16,6 +20,52 @@ import (
 	"github.com/eddysql/eddy/server/rest"
 	"github.com/eddysql/eddy/server/wire"
 )
+
+// prefetchEnds starts listing the end offsets of the table that sql looks
+// like a pull query on, if its view is open, so that the broker's answer
+// comes while the statement is parsed and planned rather than after. The
+// goroutine that lists them runs at once (Gosched): a new goroutine waits
+// for its creator's processor, busy parsing, otherwise. A
+// wrong guess costs one request; the statement's own reading of the end
+// offsets is what it relies on (endsCoalescer).
+func (e *Engine) prefetchEnds(sql string, props map[string]string) {
+	pf, ok := e.rt.(interface{ PrefetchEndOffsets(topic string) })
+	if _, lag := e.property(props, maxOffsetLagKey); !ok || lag {
+		return // a query that accepts a lag does not list them
+	}
+	name, ok := pullSourceName(sql)
+	if !ok {
+		return
+	}
+	e.viewMu.Lock()
+	v := e.views[name]
+	e.viewMu.Unlock()
+	if v != nil {
+		pf.PrefetchEndOffsets(v.topic)
+		runtime.Gosched()
+	}
+}
+
+// pullSourceName guesses the source of a SELECT from its text, without
+// parsing it: the word after the first FROM, upper-cased unless quoted.
+func pullSourceName(sql string) (string, bool) {
+	words := strings.Fields(sql)
+	if len(words) < 4 || !strings.EqualFold(words[0], "SELECT") {
+		return "", false
+	}
+	for i, w := range words[:len(words)-1] {
+		if !strings.EqualFold(w, "FROM") {
+			continue
+		}
+		name := strings.TrimRight(words[i+1], ";")
+		if unq, ok := strings.CutPrefix(name, "`"); ok {
+			name, ok = strings.CutSuffix(unq, "`")
+			return name, ok && name != ""
+		}
+		return strings.ToUpper(name), name != ""
+	}
+	return "", false
+}
 
 // resultColumns is a query's header. ksqlDB marks key columns (window
 // bounds included) for pull queries only.
@@ -47,16 +97,37 @@ func (e *Engine) pullOptions(req map[string]string) planner.PullOptions {
 	return opts
 }
 
+// maxOffsetLagKey is ksqlDB's setting of how far behind a table's end a
+// pull query's answer may be. ksqlDB does not wait by default; Eddy does
+// unless the setting is given (ViewRowsRequest.MaxOffsetLag).
+const maxOffsetLagKey = "ksql.query.pull.max.allowed.offset.lag"
+
+// maxOffsetLag reads maxOffsetLagKey: nil when it is not set.
+func (e *Engine) maxOffsetLag(props map[string]string) (*int64, error) {
+	v, ok := e.property(props, maxOffsetLagKey)
+	if !ok {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("Invalid value %s for configuration %s: Not a number of type LONG", v, maxOffsetLagKey)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("Invalid value %d for configuration %s: Value must be at least 0", n, maxOffsetLagKey)
+	}
+	return &n, nil
+}
+
 // runPull answers a pull query from the table's view: once the view has
 // read the topic up to its current end, the rows of the query's keys (or
 // all rows, in key order, for range and table scans) pass through the
 // query's filter and projection once (LIMIT keeps the first rows).
-func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner.QueryPlan, topo *ops.Topology) error {
+func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner.QueryPlan, topo *ops.Topology, maxLag *int64) error {
 	v, err := e.view(src)
 	if err != nil {
 		return err
 	}
-	req := wire.ViewRowsRequest{Table: src.Name}
+	req := wire.ViewRowsRequest{Table: src.Name, MaxOffsetLag: maxLag}
 	if plan.PullKeys != nil {
 		req.Lookup = true
 		if req.Keys, err = lookupKeys(v, plan.PullKeys, plan.PullWindows); err != nil {

@@ -34,11 +34,16 @@ type pushQuery struct {
 	// ksqlDB's push queries leave out (a table's are deletes, and sent).
 	stream bool
 
-	rows   chan rest.Row
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
-	onEnd  func()
+	rows chan rest.Row
+	// A pull query's rows, gathered before Query returns (run), so that
+	// Next hands them out without blocking or a goroutine.
+	run      func(ctx context.Context) error
+	gathered []rest.Row
+	next     int
+	cancel   context.CancelFunc
+	done     chan struct{}
+	once     sync.Once
+	onEnd    func()
 
 	mu      sync.Mutex
 	count   int
@@ -65,6 +70,16 @@ func (p *pushQuery) counted() (n int, lim int) {
 
 // Next returns the next row, io.EOF at the end.
 func (p *pushQuery) Next(ctx context.Context) (rest.Row, error) {
+	if p.pull {
+		if p.next < len(p.gathered) {
+			p.next++
+			return p.gathered[p.next-1], nil
+		}
+		if _, err := p.result(); err != nil {
+			return rest.Row{}, err
+		}
+		return rest.Row{}, io.EOF
+	}
 	select {
 	case r, ok := <-p.rows:
 		if ok {
@@ -81,10 +96,14 @@ func (p *pushQuery) Next(ctx context.Context) (rest.Row, error) {
 
 // deliver hands a row to the client; false ends the query.
 func (p *pushQuery) deliver(ctx context.Context, r rest.Row) bool {
-	select {
-	case p.rows <- r:
-	case <-ctx.Done():
-		return false
+	if p.pull {
+		p.gathered = append(p.gathered, r)
+	} else {
+		select {
+		case p.rows <- r:
+		case <-ctx.Done():
+			return false
+		}
 	}
 	if n, lim := p.counted(); lim > 0 && n >= lim {
 		p.markReached()
@@ -103,31 +122,40 @@ func (p *pushQuery) Collect(ctx context.Context, row []any, tombstone bool) bool
 
 // Query starts a push query or PRINT for /query and /query-stream.
 func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.QueryStream, error) {
+	ctx = withArrival(ctx, time.Now())
 	if err := e.awaitSequence(ctx, req.CommandSequenceNumber); err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
+	props := stringProps(req.StreamsProperties)
+	e.prefetchEnds(req.KSQL, props)
 	vars := map[string]string{}
 	for k, v := range stringProps(req.SessionVariables) {
 		vars[strings.ToUpper(k)] = v
 	}
-	stmts, texts, err := parseStatements(req.KSQL, vars)
+	stmts, texts, err := parseStatements(req.KSQL, vars, e.parses.Parse)
 	if err != nil {
-		e.mu.Unlock()
 		return nil, err
 	}
 	if len(stmts) != 1 {
-		e.mu.Unlock()
 		return nil, wire.BadRequest(fmt.Sprintf("Expected exactly one statement, got %d", len(stmts)))
 	}
-	props := stringProps(req.StreamsProperties)
 	earliest := strings.EqualFold(props["auto.offset.reset"], "earliest") || strings.EqualFold(props["ksql.streams.auto.offset.reset"], "earliest")
+	e.mu.Lock()
 	switch st := stmts[0].(type) {
 	case *ast.Query:
 		p, err := e.startPush(st, texts[0], earliest, e.pullOptions(props), e.aggregateConfig(props), props)
 		e.mu.Unlock()
 		if err != nil {
 			return nil, statementError(err, texts[0], nil)
+		}
+		if p.run != nil {
+			// A pull query answers at once: it runs here, on the
+			// request's goroutine, without the engine's lock.
+			err := p.run(ctx)
+			close(p.done)
+			if err != nil && ctx.Err() == nil {
+				p.setErr(err)
+			}
 		}
 		return p, nil
 	case *ast.Print:
@@ -185,19 +213,17 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	if plan.Pull {
 		// A pull query filters and projects the view's rows: no state.
 		topo, err := ops.Build(plan.Root, env)
+		var lag *int64
+		if err == nil {
+			lag, err = e.maxOffsetLag(props)
+		}
 		if err != nil {
 			delete(e.push, p.id)
 			p.cancel()
 			return nil, err
 		}
 		p.pull = true
-		go func() {
-			defer close(p.done)
-			defer close(p.rows)
-			if err := e.runPull(ctx, src, plan, topo); err != nil && ctx.Err() == nil {
-				p.setErr(err)
-			}
-		}()
+		p.run = func(ctx context.Context) error { return e.runPull(ctx, src, plan, topo, lag) }
 		return p, nil
 	}
 	// A push query keeps its state in memory and routes its repartitions

@@ -64,6 +64,7 @@ type QueryStream interface {
 	IsPrint() bool // PRINT: rows are text lines (Next returns Row.Text)
 	// Next blocks for the next row; returns io.EOF at the end (LIMIT reached or pull query done);
 	// ctx.Err() when ctx is cancelled; any other error is sent as errorMessage mid-stream.
+	// A pull query's rows are all there when Query returns: Next does not block for them.
 	Next(ctx context.Context) (Row, error)
 	LimitReached() bool // after io.EOF: finalMessage "Limit Reached" vs "Query Completed"
 	Close()             // stops the query and releases it (idempotent)

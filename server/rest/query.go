@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/wire"
 )
 
@@ -42,11 +43,11 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 	h.streamClassic(ctx, w, r, qs)
 }
 
-// streamClassic writes the classic /query format.
 // pullWriteSize is how much of a pull query's answer is gathered before
 // it is written.
 const pullWriteSize = 64 << 10
 
+// streamClassic writes the classic /query format.
 func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *http.Request, qs QueryStream) {
 	w.Header().Set("Content-Type", classicContentType(r))
 	w.Header().Set("Cache-Control", "no-cache")
@@ -66,16 +67,12 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 	} else if f.rc.Flush() != nil { // send the headers now
 		return
 	}
-	// A pull query's answer is short and complete: it goes out in one
-	// write (or a few for large ones) rather than one flushed line per
-	// row, as a push query's rows must.
-	var pending []byte
-	if !text {
-		if pull {
-			pending = append(pending, buf...)
-		} else if f.write(w, buf) != nil {
-			return
-		}
+	if pull {
+		h.writePull(ctx, w, qs, colTypes, buf)
+		return
+	}
+	if !text && f.write(w, buf) != nil {
+		return
 	}
 
 	rows := pump(ctx, qs)
@@ -87,12 +84,6 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if len(pending) > 0 {
-				if f.write(w, pending) != nil {
-					return
-				}
-				pending, active = pending[:0], true
-			}
 			if !active && f.write(w, []byte{'\n'}) != nil {
 				return
 			}
@@ -107,53 +98,60 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 			case p.err == nil && text:
 				buf = append(buf, p.row.Text...)
 				buf = append(buf, '\n')
-			case p.err == nil && pull:
-				buf = append(buf, ",\n"...)
-				buf = wire.AppendStreamedRow(buf, p.row.Values, colTypes, p.row.Tombstone)
 			case p.err == nil:
 				buf = wire.AppendStreamedRow(buf, p.row.Values, colTypes, p.row.Tombstone)
 				buf = append(buf, ",\n"...)
 			case errors.Is(p.err, io.EOF):
-				switch {
-				case text:
-				case pull:
-					buf = append(buf, ']')
-				default:
+				if !text {
 					buf = wire.AppendFinalMessage(buf, finalMessage(qs))
 					buf = append(buf, "]\n"...)
 				}
 			case ctx.Err() != nil: // client gone
 				return
 			default:
-				if pull {
-					buf = append(buf, ",\n"...)
-				}
 				buf = wire.AppendErrorMessage(buf, wire.AsError(p.err))
-				switch {
-				case text:
+				if text {
 					buf = append(buf, '\n')
-				case pull:
-					buf = append(buf, ']')
-				default:
+				} else {
 					buf = append(buf, "]\n"...)
 				}
 			}
-			if pull {
-				pending = append(pending, buf...)
-				if !done && len(pending) < pullWriteSize {
-					continue
-				}
-				if f.write(w, pending) != nil {
-					return
-				}
-				pending = pending[:0]
-			} else if len(buf) > 0 && f.write(w, buf) != nil {
+			if len(buf) > 0 && f.write(w, buf) != nil {
 				return
 			}
 			if done {
 				return
 			}
 			active = true
+		}
+	}
+}
+
+// writePull writes a pull query's answer after its header (in buf). Its
+// rows are complete when the query starts, so they are read here, without
+// a goroutine, and go out in one write (a few for large answers) that
+// net/http sends when the handler returns, with no flush of its own.
+func (h *handler) writePull(ctx context.Context, w http.ResponseWriter, qs QueryStream, colTypes []*types.Type, buf []byte) {
+	for {
+		row, err := safeNext(ctx, qs)
+		switch {
+		case err == nil:
+			buf = append(buf, ",\n"...)
+			buf = wire.AppendStreamedRow(buf, row.Values, colTypes, row.Tombstone)
+		case errors.Is(err, io.EOF):
+			buf = append(buf, ']')
+		case ctx.Err() != nil: // client gone
+			return
+		default:
+			buf = append(buf, ",\n"...)
+			buf = wire.AppendErrorMessage(buf, wire.AsError(err))
+			buf = append(buf, ']')
+		}
+		if err != nil || len(buf) >= pullWriteSize {
+			if _, werr := w.Write(buf); werr != nil || err != nil {
+				return
+			}
+			buf = buf[:0]
 		}
 	}
 }
