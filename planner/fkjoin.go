@@ -1,9 +1,12 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/eddysql/eddy/parser/ast"
 	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/physical"
+	"github.com/eddysql/eddy/planner/types"
 )
 
 // planForeignKeyJoin plans a table-table join whose left side joins on a
@@ -32,8 +35,20 @@ func (p *Planner) planForeignKeyJoin(j *ast.Join, left, right *relation, leftKey
 		Right: &physical.Repartition{Input: right.step, Topic: "FK-right-repartition", Partitions: 1},
 		Sides: "FOREIGN_KEY", Type: typ, LeftFK: leftKey, LeftStore: "FK-left-store", RightStore: "FK-right-store",
 	}
-	fillJoinOutput(step, lcols[0], lcols, rcols, true, false)
+	// The result is keyed by all of the left table's key columns.
+	keys := 1
+	for keys < len(lcols) && lcols[keys].Namespace == types.NsKey {
+		keys++
+	}
+	fillJoinOutput(step, lcols[:keys], lcols, rcols, true, false)
+	// The left table's key columns are the result's key, as written
+	// (<ALIAS>.<COLUMN>) for the errors of joins built on this one.
+	var keyNames, keyTexts []string
+	for _, c := range lcols[:keys] {
+		keyNames = append(keyNames, c.Name)
+		keyTexts = append(keyTexts, left.aliases[0]+"."+strings.TrimPrefix(c.Name, left.aliases[0]+"_"))
+	}
 	return &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...), table: true,
 		sources: append(append([]string(nil), left.sources...), right.sources...), keyEquiv: map[string]bool{},
-		window: left.window, keyTexts: []string{leftText}, fkLeftKey: lcols[0].Name, fkLeftSource: left.sources[0]}, nil
+		window: left.window, keyTexts: keyTexts, fkLeftKeys: keyNames, fkLeftSource: left.sources[0]}, nil
 }

@@ -25,9 +25,9 @@ type relation struct {
 	keyTexts []string
 	// synthetic marks a generated key column (full joins, expressions).
 	synthetic bool
-	// fkLeftKey is set for a foreign-key join: the left table's key
-	// column, which the projection must include.
-	fkLeftKey    string
+	// fkLeftKeys is set for a foreign-key join: the left table's key
+	// columns, which the projection must include.
+	fkLeftKeys   []string
 	fkLeftSource string
 	// rekeyed marks a join whose rows were re-keyed on the way: its
 	// partitions are no longer those of its first source.
@@ -49,9 +49,27 @@ func (p *Planner) planRelation(b *binder, rel ast.Relation) (*relation, error) {
 	case *ast.Table:
 		return p.planJoinLeaf(r)
 	case *ast.Join:
+		if err := checkSameSource(r); err != nil {
+			return nil, err
+		}
 		return p.planJoin(b, r)
 	}
 	return nil, errorf(rel.Position(), "unsupported FROM clause")
+}
+
+// checkSameSource refuses a join criteria whose sides both name one source
+// by its qualifier. It runs before the joins it builds on are planned, as
+// ksqlDB's analyzer checks every criteria first.
+func checkSameSource(j *ast.Join) error {
+	cond, ok := j.On.(*ast.Binary)
+	if !ok || cond.Op != ast.OpEq {
+		return nil
+	}
+	qualifier := func(e ast.Expr) string { return sourceOf(e, func(string) string { return "" }) }
+	if l := qualifier(cond.Left); l != "" && l == qualifier(cond.Right) {
+		return plain("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", l, l)
+	}
+	return nil
 }
 
 func (p *Planner) planJoinLeaf(t *ast.Table) (*relation, error) {
@@ -184,10 +202,6 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sa == sc {
-		return nil, errorf(cond.Position(), "Each side of the join condition must reference a different source: %s = %s", exprText(cond.Left), exprText(cond.Right))
-	}
-	leftKey, rightKey := a, c
 	all := append(append([]types.Column(nil), left.step.Schema().Columns...), right.step.Schema().Columns...)
 	aliases := append(append([]string(nil), left.aliases...), right.aliases...)
 	owner := func(name string) string {
@@ -200,6 +214,16 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		}
 		return ""
 	}
+	if sa == sc {
+		// Both sides refer to what was joined before: to one source, or
+		// to two that are not the one joined here.
+		ls, rs := sourceOf(cond.Left, owner), sourceOf(cond.Right, owner)
+		if ls == rs {
+			return nil, plain("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", ls, rs)
+		}
+		return nil, plain("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`", right.aliases[0], rs, ls)
+	}
+	leftKey, rightKey := a, c
 	leftText, rightText := exprTextWith(cond.Left, owner), exprTextWith(cond.Right, owner)
 	// ksqlDB quotes a table-table condition as written.
 	condText := leftText + " = " + rightText
@@ -314,7 +338,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		keyCol.Name = syntheticKeyName(lcols, rcols)
 		skipLeft, synthetic = false, true
 	}
-	fillJoinOutput(step, keyCol, lcols, rcols,
+	fillJoinOutput(step, []types.Column{keyCol}, lcols, rcols,
 		skipLeft || strings.HasPrefix(lcols[0].Name, "KSQL_COL_"), skipRight || strings.HasPrefix(rcols[0].Name, "KSQL_COL_"))
 	rel := &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...),
 		table: sides == "TABLE_TABLE", sources: append(append([]string(nil), left.sources...), right.sources...),
@@ -464,15 +488,31 @@ func (p *Planner) checkCopartitioned(left, right *relation) error {
 		l.Name, r.Name, l.Name, l.Partitions, r.Name, r.Partitions)
 }
 
+// sourceOf is the source (alias) of the first column e refers to; owner
+// finds the source of an unqualified column.
+func sourceOf(e ast.Expr, owner func(name string) string) string {
+	src := ""
+	walkExpr(e, func(n ast.Expr) {
+		if ref, ok := n.(*ast.ColumnRef); ok && src == "" {
+			src = ref.Qualifier
+			if src == "" {
+				src = owner(ref.Name)
+			}
+		}
+	})
+	return src
+}
+
 // fillJoinOutput lays out a join's rows: the key column, the left input's
 // columns, the right input's, then the join's own ROWTIME, ROWPARTITION
 // and ROWOFFSET. An input's key column (index 0) is left out when its
 // skip flag is set (it is the result's key already).
-func fillJoinOutput(step *physical.Join, keyCol types.Column, lcols, rcols []types.Column, skipLeftKey, skipRightKey bool) {
-	out := &types.Schema{Columns: []types.Column{keyCol}}
+func fillJoinOutput(step *physical.Join, keyCols []types.Column, lcols, rcols []types.Column, skipLeftKey, skipRightKey bool) {
+	out := &types.Schema{Columns: append([]types.Column(nil), keyCols...)}
+	step.KeyColumns = len(keyCols)
 	add := func(cols []types.Column, skipKey bool, picked *[]int) {
 		for i, c := range cols {
-			if isPseudo(c.Name) || (i == 0 && skipKey) {
+			if isPseudo(c.Name) || (i < len(keyCols) && skipKey) {
 				continue
 			}
 			c.Namespace = types.NsValue

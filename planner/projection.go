@@ -92,6 +92,8 @@ type projectionOpts struct {
 	keyWhat string
 	// keyNames are the key columns as the user wrote them, for errors.
 	keyNames []string
+	// keySource is the left table of a foreign-key join, for errors.
+	keySource string
 	// keyEquiv are value columns equal to the key (a join's other key):
 	// selecting one of them selects the key.
 	keyEquiv map[string]bool
@@ -336,7 +338,7 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 			missing = nil
 		}
 		if len(missing) > 0 {
-			return nil, missingKeyError(sinkName, missing, opts.keyWhat)
+			return nil, missingKeyError(sinkName, missing, opts)
 		}
 	}
 	isKeyItem := map[int]bool{}
@@ -399,11 +401,13 @@ func (p *Planner) planProjection(b *binder, q *ast.Query, in physical.Step, qual
 	return &physical.Project{Input: in, Exprs: exprs, Out: out, Table: opts.table}, nil
 }
 
-func missingKeyError(sink string, missing []string, what string) error {
+func missingKeyError(sink string, missing []string, opts projectionOpts) error {
+	what := opts.keyWhat
 	if what == "foreign key join key" {
-		src, col, _ := strings.Cut(missing[0], "\x00")
-		col = strings.TrimPrefix(col, src+"_")
-		return plain("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`%s`). Missing column: `%s`.", src, col)
+		if len(missing) == 1 {
+			return plain("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`%s`). Missing column: `%s`.", opts.keySource, missing[0])
+		}
+		return plain("Primary key columns missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`%s`). Missing columns: `%s`.", opts.keySource, strings.Join(missing, "`, `"))
 	}
 	if what == "synthetic join key" {
 		return plain("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the join expression %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sink, missing[0], missing[0], missing[0])

@@ -308,7 +308,8 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 	var keyEquiv map[string]bool
 	var joinTexts []string
 	var syntheticKey bool
-	var fkKey, fkSource string
+	var fkKeys []string
+	var fkSource string
 	var starOrder []string
 	if tbl, ok := q.From.(*ast.Table); ok {
 		var found bool
@@ -332,7 +333,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 			return nil, err
 		}
 		step, quals, keyEquiv, joinTexts, syntheticKey = rel.step, joinQualifiers(rel.aliases), rel.keyEquiv, rel.keyTexts, rel.synthetic
-		fkKey, fkSource = rel.fkLeftKey, rel.fkLeftSource
+		fkKeys, fkSource = rel.fkLeftKeys, rel.fkLeftSource
 		qp.Sources, qp.Table, qp.Window = rel.sources, rel.table, rel.window
 		starOrder = p.declaredColumns(rel, len(q.PartitionBy) > 0)
 		kind := catalog.Stream
@@ -431,13 +432,15 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		if syntheticKey {
 			opts.keyWhat = "synthetic join key"
 		}
-		if fkKey != "" {
-			opts.keyWhat = "foreign key join key"
-			joinTexts = []string{fkSource + "\x00" + fkKey}
-		}
-		if len(joinTexts) > 1 {
+		switch {
+		case fkKeys != nil:
+			opts.keyWhat, opts.keySource = "foreign key join key", fkSource
+			for _, k := range fkKeys {
+				opts.keyNames = append(opts.keyNames, strings.TrimPrefix(k, fkSource+"_"))
+			}
+		case len(joinTexts) > 1:
 			opts.keyNames = []string{strings.Join(joinTexts[:len(joinTexts)-1], ", ") + " or " + joinTexts[len(joinTexts)-1]}
-		} else {
+		default:
 			opts.keyNames = joinTexts
 		}
 	}

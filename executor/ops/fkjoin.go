@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"encoding/binary"
 )
 
 // foreignKey runs a foreign-key table-table join. Left rows are stored by
@@ -21,7 +22,7 @@ func (j *join) foreignKey(ctx context.Context, side int, r *Record, kb []byte) e
 			return err
 		}
 		if oldFK != nil {
-			if err := j.index.Delete(indexKey(oldFK, orderKey(old[0], kb))); err != nil {
+			if err := j.index.Delete(indexKey(oldFK, orderKey(old[:j.keyCount(0)], kb))); err != nil {
 				return err
 			}
 		}
@@ -30,7 +31,7 @@ func (j *join) foreignKey(ctx context.Context, side int, r *Record, kb []byte) e
 		return err
 	}
 	if r.Tombstone {
-		return j.fkTombstone(ctx, r.Row[0], r.Timestamp, r)
+		return j.fkTombstone(ctx, r.Row[:j.keyCount(0)], r.Timestamp, r)
 	}
 	fk, err := j.fkBytes(r.Row)
 	if err != nil {
@@ -39,7 +40,7 @@ func (j *join) foreignKey(ctx context.Context, side int, r *Record, kb []byte) e
 	var right []any
 	ts := r.Timestamp
 	if fk != nil {
-		if err := j.index.Put(indexKey(fk, orderKey(r.Row[0], kb)), kb); err != nil {
+		if err := j.index.Put(indexKey(fk, orderKey(r.Row[:j.keyCount(0)], kb)), kb); err != nil {
 			return err
 		}
 		rts, row, found, err := j.lookup(1, fk)
@@ -59,7 +60,7 @@ func (j *join) foreignKey(ctx context.Context, side int, r *Record, kb []byte) e
 			if err != nil {
 				return err
 			}
-			return j.fkTombstone(ctx, r.Row[0], ts, r)
+			return j.fkTombstone(ctx, r.Row[:j.keyCount(0)], ts, r)
 		}
 	}
 	return nil
@@ -92,7 +93,7 @@ func (j *join) foreignKeyRight(ctx context.Context, r *Record, kb []byte) error 
 		case j.step.Type == "LEFT":
 			err = j.emit(ctx, left, nil, ts, r)
 		default:
-			err = j.fkTombstone(ctx, left[0], ts, r)
+			err = j.fkTombstone(ctx, left[:j.keyCount(0)], ts, r)
 		}
 		if err != nil {
 			return err
@@ -110,27 +111,30 @@ func (j *join) fkBytes(left []any) ([]byte, error) {
 	return j.keys[1].encode([]any{v})
 }
 
-func (j *join) fkTombstone(ctx context.Context, key any, ts int64, src *Record) error {
+func (j *join) fkTombstone(ctx context.Context, key []any, ts int64, src *Record) error {
 	tomb := &Record{Row: make([]any, len(j.step.Out.Columns)), Timestamp: ts, Tombstone: true, Partition: src.Partition, Offset: src.Offset}
-	tomb.Row[0] = key
+	copy(tomb.Row, key)
 	return j.next.Process(ctx, tomb)
 }
 
 // orderKey encodes a left key so that index entries sort as Kafka Streams
-// sorts them (by serialized key: numbers in numeric order); enc is the
-// key's own encoding, used for anything else.
-func orderKey(key any, enc []byte) []byte {
-	var n int64
-	switch v := key.(type) {
-	case int32:
-		n = int64(v)
-	case int64:
-		n = v
-	default:
-		return enc
+// sorts them (by serialized key: numbers in numeric order, column by
+// column); enc is the key's own encoding, used for anything else.
+func orderKey(key []any, enc []byte) []byte {
+	out := make([]byte, 0, 8*len(key))
+	for _, k := range key {
+		var n int64
+		switch v := k.(type) {
+		case int32:
+			n = int64(v)
+		case int64:
+			n = v
+		default:
+			return enc
+		}
+		out = binary.BigEndian.AppendUint64(out, uint64(n)^(1<<63))
 	}
-	u := uint64(n) ^ (1 << 63)
-	return []byte{byte(u >> 56), byte(u >> 48), byte(u >> 40), byte(u >> 32), byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)}
+	return out
 }
 
 // indexKey orders index entries by right key, then left key; the right

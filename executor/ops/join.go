@@ -58,9 +58,11 @@ func newJoin(step *physical.Join, stores func(string) (Store, error), next Opera
 		cols := in.Schema().Columns
 		// Both sides must encode equal keys to equal bytes: the key
 		// column's name differs per side, so it is dropped.
-		keyCol := cols[0]
-		keyCol.Name = "K"
-		k, err := newRowCodec([]types.Column{keyCol})
+		keyCols := append([]types.Column(nil), cols[:j.keyCount(side)]...)
+		for i := range keyCols {
+			keyCols[i].Name = fmt.Sprintf("K%d", i)
+		}
+		k, err := newRowCodec(keyCols)
 		if err != nil {
 			return nil, err
 		}
@@ -99,12 +101,21 @@ func (j *join) decodeRow(side int, v []byte) (int64, []any, error) {
 	return int64(binary.BigEndian.Uint64(v)), row, err
 }
 
+// keyCount is how many leading columns of a side's rows are its key: the
+// left table's key columns in a foreign-key join, else one.
+func (j *join) keyCount(side int) int {
+	if side == 0 && j.step.KeyColumns > 1 {
+		return j.step.KeyColumns
+	}
+	return 1
+}
+
 func (j *join) process(ctx context.Context, side int, r *Record) error {
-	key := r.Row[0]
-	if key == nil {
+	n := j.keyCount(side)
+	if n == 1 && r.Row[0] == nil {
 		return nil // null keys never join
 	}
-	kb, err := j.keys[side].encode(r.Row[:1])
+	kb, err := j.keys[side].encode(r.Row[:n])
 	if err != nil {
 		return err
 	}
@@ -383,16 +394,16 @@ func (j *join) emit(ctx context.Context, l, r []any, ts int64, src *Record) erro
 // window (its start is what the keys share).
 func (j *join) joined(l, r []any, ts int64, src *Record) *Record {
 	out := make([]any, 0, len(j.step.Out.Columns))
-	var key any
 	switch {
 	case l != nil && j.step.Type != "RIGHT":
-		key = l[0]
+		out = append(out, l[:j.keyCount(0)]...)
 	case r != nil:
-		key = r[0]
+		out = append(out, r[0])
 	case l != nil:
-		key = l[0]
+		out = append(out, l[:j.keyCount(0)]...)
+	default:
+		out = append(out, nil)
 	}
-	out = append(out, key)
 	for _, i := range j.step.LeftValues {
 		if l == nil {
 			out = append(out, nil)

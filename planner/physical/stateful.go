@@ -86,6 +86,9 @@ type Join struct {
 	// LeftFK, for a foreign-key join (Sides FOREIGN_KEY), computes the
 	// right key a left row refers to.
 	LeftFK expr.Expr
+	// KeyColumns is how many leading columns of Out are the key: the left
+	// table's key columns in a foreign-key join, else one.
+	KeyColumns int
 	// LeftValues and RightValues pick the input columns copied into Out
 	// after the key.
 	LeftValues, RightValues []int
