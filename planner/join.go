@@ -20,6 +20,10 @@ type relation struct {
 	// keyEquiv are value columns known to equal the key (the other side
 	// of an inner join's condition): selecting one of them selects the key.
 	keyEquiv map[string]bool
+	// keyExprs are the columns and expressions (expr.Expr.String()) that
+	// equal every row's key: what the joins it is built of joined on (see
+	// planJoin). A later join on one of them joins on the key.
+	keyExprs map[string]bool
 	window   *catalog.WindowInfo
 	// keyTexts are the join expressions as written, for error messages.
 	keyTexts []string
@@ -241,6 +245,13 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		return nil, plain("Source(s) %s are using the 'KAFKA' value format. This format does not yet support JOIN.", strings.Join(kafkaSources, ", "))
 	}
 	typ := joinTypeName(j.Type)
+	// A criteria equal to what an earlier join is keyed by (a column or
+	// expression it joined on) joins on that key, as ksqlDB finds: the
+	// left side is not re-keyed and the result keeps its key's name.
+	joinedOn := leftKey
+	if k := left.keyEquivalent(leftKey); k != nil {
+		leftKey = k
+	}
 	sides := "STREAM_STREAM"
 	switch {
 	case left.table && right.table:
@@ -332,7 +343,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	synthetic := false
 	switch {
 	case typ != "FULL" && leftIsCol:
-	case (typ == "INNER" || typ == "RIGHT") && rightIsCol:
+	case typ != "FULL" && rightIsCol:
 		keyCol, skipLeft, skipRight = rcols[0], false, true
 	default:
 		keyCol.Name = syntheticKeyName(lcols, rcols)
@@ -345,6 +356,18 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		keyEquiv: map[string]bool{}, window: left.window, rekeyed: left.rekeyed || !leftKeyed || !rightKeyed}
 	for k := range left.keyEquiv {
 		rel.keyEquiv[k] = true
+	}
+	// Every row of an inner or left join has its left row, whose
+	// equivalents still equal the key; an inner join's right criteria
+	// does too.
+	if (typ == "INNER" || typ == "LEFT") && !synthetic {
+		rel.keyExprs = map[string]bool{joinedOn.String(): true}
+		for k := range left.keyExprs {
+			rel.keyExprs[k] = true
+		}
+		if typ == "INNER" {
+			rel.keyExprs[rightKey.String()] = true
+		}
 	}
 	// The expressions a projection may use for the key: every column join
 	// expression of the chain (ksqlDB lists them all in its message).
@@ -425,6 +448,20 @@ func itoa(i int) string {
 }
 
 // isKeyColumn tells whether e is the (single) key column of the schema.
+// keyEquivalent returns r's key column when e, bound to r, is known to
+// equal it (keyExprs), else nil.
+func (r *relation) keyEquivalent(e expr.Expr) expr.Expr {
+	schema := r.step.Schema()
+	if len(schema.Columns) == 0 {
+		return nil
+	}
+	key := &expr.Column{Index: 0, Name: schema.Columns[0].Name, T: schema.Columns[0].Type}
+	if !r.keyExprs[e.String()] || !isKeyColumn(key, schema) || !e.Type().Equal(key.T) {
+		return nil
+	}
+	return key
+}
+
 func isKeyColumn(e expr.Expr, s *types.Schema) bool {
 	c, ok := e.(*expr.Column)
 	if !ok || s.Columns[c.Index].Namespace != types.NsKey {
