@@ -320,11 +320,11 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 			return nil, plain("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: %s. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", types.QuoteIdent(name), k.Type())
 		}
 	}
-	lstep, err := rekey(left.step, leftKey, left.table, "Join-left-repartition")
+	lstep, err := rekey(left.step, leftKey, left.table, left.synthetic, "Join-left-repartition")
 	if err != nil {
 		return nil, err
 	}
-	rstep, err := rekey(right.step, rightKey, right.table, "Join-right-repartition")
+	rstep, err := rekey(right.step, rightKey, right.table, right.synthetic, "Join-right-repartition")
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +346,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	case typ != "FULL" && rightIsCol:
 		keyCol, skipLeft, skipRight = rcols[0], false, true
 	default:
-		keyCol.Name = syntheticKeyName(lcols, rcols)
+		keyCol.Name = syntheticKeyName(append(p.sourceColumns(left, right), lcols, rcols)...)
 		skipLeft, synthetic = false, true
 	}
 	fillJoinOutput(step, []types.Column{keyCol}, lcols, rcols,
@@ -425,6 +425,20 @@ func windowDesc(r *relation) string {
 	return name + " is " + r.window.Type + " windowed"
 }
 
+// sourceColumns are the columns of the sources of rels as they declare
+// them: a synthetic key's name must not be one of them either.
+func (p *Planner) sourceColumns(rels ...*relation) [][]types.Column {
+	var out [][]types.Column
+	for _, r := range rels {
+		for _, name := range r.sources {
+			if src, ok := p.cat.Source(name); ok {
+				out = append(out, src.Schema.Columns)
+			}
+		}
+	}
+	return out
+}
+
 func syntheticKeyName(cols ...[]types.Column) string {
 	taken := map[string]bool{}
 	for _, cs := range cols {
@@ -478,7 +492,7 @@ func isKeyColumn(e expr.Expr, s *types.Schema) bool {
 
 // rekey keys a join input by its join expression, through a repartition
 // topic unless it already is.
-func rekey(in physical.Step, key expr.Expr, table bool, topic string) (physical.Step, error) {
+func rekey(in physical.Step, key expr.Expr, table, synthetic bool, topic string) (physical.Step, error) {
 	if isKeyColumn(key, in.Schema()) {
 		// Move the key column first so the join finds it at index 0.
 		c := key.(*expr.Column)
@@ -491,11 +505,12 @@ func rekey(in physical.Step, key expr.Expr, table bool, topic string) (physical.
 		name = c.Name
 	}
 	// Unlike PARTITION BY, a re-keyed join input keeps its columns in
-	// their declared order, the old key among them.
+	// their declared order, the old key among them unless it was a
+	// synthetic one (an outer join's ROWKEY), which ksqlDB drops.
 	sk := &physical.SelectKey{Input: in, KeyExprs: []expr.Expr{key},
 		Out: &types.Schema{Columns: []types.Column{{Name: name, Type: key.Type(), Namespace: types.NsKey}}}}
 	for i, c := range in.Schema().Columns {
-		if c.Name == name {
+		if c.Name == name || (i == 0 && synthetic) {
 			continue
 		}
 		c.Namespace = types.NsValue
