@@ -238,8 +238,6 @@ valueExpression
 
 primaryExpression
     : literal                                                                   # literalExpression
-    | identifier LAMBDA expression                                              # lambda
-    | LPAREN identifier (COMMA identifier)* RPAREN LAMBDA expression            # lambda
     | CASE operand = expression whenClause+ (ELSE elseExpr = expression)? END   # simpleCase
     | CASE whenClause+ (ELSE elseExpr = expression)? END                        # searchedCase
     | CAST LPAREN expression AS type RPAREN                                     # cast
@@ -268,10 +266,13 @@ structEntry
     ;
 
 // A bare time unit (TIMESTAMPADD(SECONDS, 5, ts)) wins over a column of the
-// same name; quote the column to refer to it.
+// same name; quote the column to refer to it. Lambdas are function
+// arguments only, as in ksqlDB: (a, b) elsewhere is a syntax error.
 functionArgument
-    : timeUnit
-    | expression
+    : timeUnit                                                                  # timeUnitArgument
+    | identifier LAMBDA expression                                              # lambda
+    | LPAREN identifier (COMMA identifier)* RPAREN LAMBDA expression            # lambda
+    | expression                                                                # expressionArgument
     ;
 
 timeUnit

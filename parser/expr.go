@@ -118,8 +118,6 @@ func (b *builder) primary(ctx gen.IPrimaryExpressionContext) ast.Expr {
 	switch c := ctx.(type) {
 	case *gen.LiteralExpressionContext:
 		return b.literal(c.Literal())
-	case *gen.LambdaContext:
-		return &ast.Lambda{Base: base(c), Params: b.idents(c.AllIdentifier()), Body: b.expr(c.Expression())}
 	case *gen.SimpleCaseContext:
 		return b.caseExpr(c.GetStart(), c.GetOperand(), c.AllWhenClause(), c.GetElseExpr())
 	case *gen.SearchedCaseContext:
@@ -147,7 +145,7 @@ func (b *builder) primary(ctx gen.IPrimaryExpressionContext) ast.Expr {
 	case *gen.FunctionCallContext:
 		f := &ast.FuncCall{Base: base(c), Name: b.ident(c.Identifier()), Star: c.ASTERISK() != nil, Args: []ast.Expr{}}
 		for _, a := range c.AllFunctionArgument() {
-			f.Args = append(f.Args, b.functionArg(a.(*gen.FunctionArgumentContext)))
+			f.Args = append(f.Args, b.functionArg(a))
 		}
 		return f
 	case *gen.ColumnReferenceContext:
@@ -166,11 +164,18 @@ func (b *builder) primary(ctx gen.IPrimaryExpressionContext) ast.Expr {
 	return nil
 }
 
-func (b *builder) functionArg(c *gen.FunctionArgumentContext) ast.Expr {
-	if u := c.TimeUnit(); u != nil {
+func (b *builder) functionArg(ctx gen.IFunctionArgumentContext) ast.Expr {
+	switch c := ctx.(type) {
+	case *gen.TimeUnitArgumentContext:
+		u := c.TimeUnit()
 		return &ast.TimeUnit{Base: base(u), Unit: normalizeUnit(u.GetText()) + "S", Text: strings.ToUpper(u.GetText())}
+	case *gen.LambdaContext:
+		return &ast.Lambda{Base: base(c), Params: b.idents(c.AllIdentifier()), Body: b.expr(c.Expression())}
+	case *gen.ExpressionArgumentContext:
+		return b.expr(c.Expression())
 	}
-	return b.expr(c.Expression())
+	failAt(ctx.GetStart(), "Unsupported function argument")
+	return nil
 }
 
 func (b *builder) caseExpr(start antlr.Token, operand gen.IExpressionContext, whens []gen.IWhenClauseContext, els gen.IExpressionContext) ast.Expr {

@@ -113,7 +113,7 @@ func TestExpressionDump(t *testing.T) {
 	for _, src := range []string{
 		"a.b->c[1] + -2.50 * f(x, SECONDS)",
 		"CASE\n  WHEN x IS NULL THEN 1e3\n  ELSE NULL\nEND",
-		"(x, y) => x NOT IN (y, 1)",
+		"FILTER(a, (x, y) => x NOT IN (y, 1))",
 	} {
 		e, err := ParseExpr(src)
 		if err != nil {

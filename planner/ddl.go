@@ -70,6 +70,10 @@ func (p *Planner) CreateSource(s *ast.CreateSource) (*catalog.Source, error) {
 	if schema, err = p.inferColumns(w.str("KAFKA_TOPIC"), kind, schema, keyFmt, valFmt); err != nil {
 		return nil, errorf(s.Position(), "%s", err)
 	}
+	// A table's key may come from the key schema registered for its topic.
+	if kind == catalog.Table && len(schema.Key()) == 0 && len(s.Elements) > 0 {
+		return nil, errorf(s.Position(), "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.")
+	}
 	if len(schema.Key()) == 0 && len(schema.Value()) == 0 {
 		return nil, errorf(s.Position(), "The statement does not define any columns.")
 	}
@@ -194,9 +198,6 @@ func (p *Planner) declaredSchema(s *ast.CreateSource, kind catalog.Kind) (*types
 		} else {
 			values = append(values, c)
 		}
-	}
-	if kind == catalog.Table && len(keys) == 0 && len(s.Elements) > 0 {
-		return nil, errorf(s.Position(), "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.")
 	}
 	return &types.Schema{Columns: append(keys, values...)}, nil
 }

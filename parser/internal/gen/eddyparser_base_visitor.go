@@ -307,10 +307,6 @@ func (v *BaseEddyParserVisitor) VisitLiteralExpression(ctx *LiteralExpressionCon
 	return v.VisitChildren(ctx)
 }
 
-func (v *BaseEddyParserVisitor) VisitLambda(ctx *LambdaContext) interface{} {
-	return v.VisitChildren(ctx)
-}
-
 func (v *BaseEddyParserVisitor) VisitSimpleCase(ctx *SimpleCaseContext) interface{} {
 	return v.VisitChildren(ctx)
 }
@@ -367,7 +363,15 @@ func (v *BaseEddyParserVisitor) VisitStructEntry(ctx *StructEntryContext) interf
 	return v.VisitChildren(ctx)
 }
 
-func (v *BaseEddyParserVisitor) VisitFunctionArgument(ctx *FunctionArgumentContext) interface{} {
+func (v *BaseEddyParserVisitor) VisitTimeUnitArgument(ctx *TimeUnitArgumentContext) interface{} {
+	return v.VisitChildren(ctx)
+}
+
+func (v *BaseEddyParserVisitor) VisitLambda(ctx *LambdaContext) interface{} {
+	return v.VisitChildren(ctx)
+}
+
+func (v *BaseEddyParserVisitor) VisitExpressionArgument(ctx *ExpressionArgumentContext) interface{} {
 	return v.VisitChildren(ctx)
 }
 

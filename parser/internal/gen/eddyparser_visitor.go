@@ -232,9 +232,6 @@ type EddyParserVisitor interface {
 	// Visit a parse tree produced by EddyParser#literalExpression.
 	VisitLiteralExpression(ctx *LiteralExpressionContext) interface{}
 
-	// Visit a parse tree produced by EddyParser#lambda.
-	VisitLambda(ctx *LambdaContext) interface{}
-
 	// Visit a parse tree produced by EddyParser#simpleCase.
 	VisitSimpleCase(ctx *SimpleCaseContext) interface{}
 
@@ -277,8 +274,14 @@ type EddyParserVisitor interface {
 	// Visit a parse tree produced by EddyParser#structEntry.
 	VisitStructEntry(ctx *StructEntryContext) interface{}
 
-	// Visit a parse tree produced by EddyParser#functionArgument.
-	VisitFunctionArgument(ctx *FunctionArgumentContext) interface{}
+	// Visit a parse tree produced by EddyParser#timeUnitArgument.
+	VisitTimeUnitArgument(ctx *TimeUnitArgumentContext) interface{}
+
+	// Visit a parse tree produced by EddyParser#lambda.
+	VisitLambda(ctx *LambdaContext) interface{}
+
+	// Visit a parse tree produced by EddyParser#expressionArgument.
+	VisitExpressionArgument(ctx *ExpressionArgumentContext) interface{}
 
 	// Visit a parse tree produced by EddyParser#timeUnit.
 	VisitTimeUnit(ctx *TimeUnitContext) interface{}
