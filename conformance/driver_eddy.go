@@ -495,6 +495,19 @@ func decodeValue(formats *serde.Registry, f catalog.Format, cols []types.Column,
 		return nil, err
 	}
 	props := ops.SerdeProps(f, isKey)
+	if a, ok := format.(*serde.Avro); ok && props.SchemaID > 0 && b != nil {
+		// Written with a given schema: every field of it, as ksqlDB's
+		// driver reads the record, those the query does not set too.
+		v, err := a.DecodeAvro(b)
+		if err != nil {
+			return nil, err
+		}
+		text, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		return decodeJSON(text)
+	}
 	de, err := format.Deserializer(cols, props)
 	if err != nil {
 		return nil, err

@@ -158,6 +158,15 @@ func (f *Avro) Serializer(cols []types.Column, p Props) (Serializer, error) {
 		return nil, fmt.Errorf("the AVRO format needs at least one %s column", target(p))
 	}
 	wrap := wrapped(cols, p)
+	if p.SchemaID > 0 {
+		// KEY_/VALUE_SCHEMA_ID: records are written with that schema and
+		// id, as ksqlDB does, its defaults filling what they lack.
+		schema, err := f.SchemaByID(p.SchemaID)
+		if err != nil {
+			return nil, fmt.Errorf("reading the schema of id %d: %w", p.SchemaID, err)
+		}
+		return &avroSerializer{f: f, cols: cols, wrap: wrap, isKey: p.IsKey, schema: schema, id: p.SchemaID}, nil
+	}
 	text, err := AvroSchemaFor(cols, wrap, avroName(p))
 	if err != nil {
 		return nil, err
@@ -176,6 +185,7 @@ type avroSerializer struct {
 	isKey  bool
 	text   string
 	schema avro.Schema
+	id     int // the schema's id when given (KEY_/VALUE_SCHEMA_ID), else registered
 }
 
 func (s *avroSerializer) Serialize(topic string, values []any) ([]byte, error) {
@@ -198,13 +208,16 @@ func (s *avroSerializer) Serialize(topic string, values []any) ([]byte, error) {
 		}
 		v = toGeneric(values[0], s.cols[0].Type)
 	}
-	id, err := s.f.cache.register(Subject(topic, s.isKey), s.text, s.schema)
-	if err != nil {
-		return nil, err
+	id := s.id
+	if id == 0 {
+		var err error
+		if id, err = s.f.cache.register(Subject(topic, s.isKey), s.text, s.schema); err != nil {
+			return nil, err
+		}
 	}
 	b := make([]byte, 5, 64)
 	binary.BigEndian.PutUint32(b[1:], uint32(id))
-	b, err = avroAppend(b, s.schema, v)
+	b, err := avroAppend(b, s.schema, v)
 	if err != nil {
 		return nil, fmt.Errorf("Error serializing AVRO message from topic: %s: %w", topic, err)
 	}

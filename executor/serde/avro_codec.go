@@ -36,6 +36,19 @@ func appendBytes(b, v []byte) []byte {
 	return append(b, v...)
 }
 
+// holdsNull tells whether s holds null.
+func holdsNull(s avro.Schema) bool {
+	switch s := s.(type) {
+	case *avro.RefSchema:
+		return holdsNull(s.Schema())
+	case *avro.NullSchema:
+		return true
+	case *avro.UnionSchema:
+		return s.Nullable()
+	}
+	return false
+}
+
 // avroAppend encodes v with schema s.
 func avroAppend(b []byte, s avro.Schema, v any) ([]byte, error) {
 	switch s := s.(type) {
@@ -56,8 +69,10 @@ func avroAppend(b []byte, s avro.Schema, v any) ([]byte, error) {
 			return nil, fmt.Errorf("expected a record for %s, got %T", s.FullName(), v)
 		}
 		for _, f := range s.Fields() {
+			// A missing field, or a null one the schema cannot hold,
+			// takes the field's default, as Connect's AvroData does.
 			fv, found := lookupField(m, f.Name())
-			if !found && f.HasDefault() {
+			if (!found || (fv == nil && !holdsNull(f.Type()))) && f.HasDefault() {
 				fv = f.Default()
 			}
 			var err error

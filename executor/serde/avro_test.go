@@ -2,6 +2,7 @@ package serde
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -249,5 +250,41 @@ func TestAvroDecimalBytes(t *testing.T) {
 		if !got.Equal(d) {
 			t.Errorf("%s -> %s", s, got)
 		}
+	}
+}
+
+// With a schema id (VALUE_SCHEMA_ID), records are written with that
+// schema and id: its defaults fill the fields the columns lack or leave
+// null where the schema holds no null.
+func TestAvroWritesWithGivenSchemaID(t *testing.T) {
+	reg := newMemRegistry()
+	f := avroFormat(t, reg).(*Avro)
+	id, _ := reg.Register(context.Background(), "given-value", RegistrySchema{Text: `{"type":"record","name":"R","fields":[
+		{"name":"id","type":"string"},
+		{"name":"amount","type":"int","default":7},
+		{"name":"note","type":["null","string"],"default":null},
+		{"name":"extra","type":"string","default":"foo"}]}`})
+	cols := []types.Column{{Name: "ID", Type: types.StringType}, {Name: "AMOUNT", Type: types.IntType}, {Name: "NOTE", Type: types.StringType}}
+	ser, err := f.Serializer(cols, Props{SchemaID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ser.Serialize("out", []any{"a", nil, nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := int(binary.BigEndian.Uint32(b[1:5])); got != id {
+		t.Fatalf("written with schema id %d, want %d", got, id)
+	}
+	got, err := f.DecodeAvro(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"id": "a", "amount": int32(7), "note": nil, "extra": "foo"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+	if len(reg.subjects["out-value"]) != 0 {
+		t.Errorf("registered %v under out-value", reg.subjects["out-value"])
 	}
 }
