@@ -94,30 +94,46 @@ func runRESTCase(ctx context.Context, c *Case) (*RESTOutcome, error) {
 	if !waitForPush || len(queries) == 0 {
 		feed()
 	}
-	for i, q := range queries {
-		props := map[string]any{"auto.offset.reset": "earliest"}
-		for k, v := range c.Properties {
-			props[k] = v
+	// A case marked testPullWithProtoFormat runs its queries again asking
+	// for Protobuf rows (Accept: application/vnd.ksql.v1+protobuf), as
+	// ksqlDB's harness does; those answers are "queryProto" responses.
+	runs := []string{""}
+	if proto, _ := c.Raw["testPullWithProtoFormat"].(bool); proto {
+		runs = append(runs, "application/vnd.ksql.v1+protobuf")
+	}
+	for _, accept := range runs {
+		for i, q := range queries {
+			props := map[string]any{"auto.offset.reset": "earliest"}
+			for k, v := range c.Properties {
+				props[k] = v
+			}
+			body, _ := json.Marshal(map[string]any{"ksql": q, "streamsProperties": props})
+			var afterHeader func()
+			if waitForPush && i == 0 && accept == "" {
+				afterHeader = feed
+			}
+			qctx, cancel := context.WithTimeout(ctx, queryTimeout)
+			status, resp, err := httpPostStream(qctx, srv.URL+"/query", body, accept, afterHeader)
+			cancel()
+			if err != nil {
+				return nil, err
+			}
+			if feedErr != nil {
+				return nil, feedErr
+			}
+			if status != http.StatusOK {
+				out.Error = restError(status, resp, []int{queryIdx[i]})
+				return out, nil
+			}
+			key := "query"
+			if accept != "" {
+				if resp, err = protoRowsAsText(resp); err != nil {
+					return nil, err
+				}
+				key = "queryProto"
+			}
+			out.Responses = append(out.Responses, map[string]any{key: resp})
 		}
-		body, _ := json.Marshal(map[string]any{"ksql": q, "streamsProperties": props})
-		var afterHeader func()
-		if waitForPush && i == 0 {
-			afterHeader = feed
-		}
-		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
-		status, resp, err := httpPostStream(qctx, srv.URL+"/query", body, afterHeader)
-		cancel()
-		if err != nil {
-			return nil, err
-		}
-		if feedErr != nil {
-			return nil, feedErr
-		}
-		if status != http.StatusOK {
-			out.Error = restError(status, resp, []int{queryIdx[i]})
-			return out, nil
-		}
-		out.Responses = append(out.Responses, map[string]any{"query": resp})
 	}
 	if feedErr != nil {
 		return nil, feedErr
@@ -174,17 +190,20 @@ func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engin
 }
 
 func httpPost(ctx context.Context, url string, body []byte) (int, any, error) {
-	return httpPostStream(ctx, url, body, nil)
+	return httpPostStream(ctx, url, body, "", nil)
 }
 
 // httpPostStream is httpPost that calls afterHeader (if set) once the
 // first line of a successful answer has arrived.
-func httpPostStream(ctx context.Context, url string, body []byte, afterHeader func()) (int, any, error) {
+func httpPostStream(ctx context.Context, url string, body []byte, accept string, afterHeader func()) (int, any, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, err

@@ -115,7 +115,7 @@ func pbSchemaFor(cols []types.Column, p Props) (string, protoreflect.MessageDesc
 	if err != nil {
 		return "", nil, err
 	}
-	text, err := pbSchemaText(cols, nullable)
+	text, err := pbSchemaText(cols, nullable, false)
 	if err != nil {
 		return "", nil, err
 	}
@@ -320,4 +320,30 @@ func pbMessageNamed(fd protoreflect.FileDescriptor, name string) (protoreflect.M
 		return md, nil
 	}
 	return nil, fmt.Errorf("no message %s in the schema", name)
+}
+
+// QueryRowsProtobuf returns how ksqlDB's /query describes result rows of
+// columns in Protobuf (Accept: application/vnd.ksql.v1+protobuf): the
+// schema text of one message of all the columns, and a serializer of
+// plain messages of it (no registry framing).
+func QueryRowsProtobuf(cols []types.Column) (string, Serializer, error) {
+	s, err := NewProtobufNoSR().Serializer(cols, Props{})
+	if err != nil {
+		return "", nil, err
+	}
+	text, err := pbSchemaText(cols, PBNullableDefault, true)
+	return text, s, err
+}
+
+// ProtobufMessage compiles the text of a .proto file and returns its first
+// message.
+func ProtobufMessage(text string) (protoreflect.MessageDescriptor, error) {
+	fd, err := compileProto(text, nil)
+	if err != nil {
+		return nil, err
+	}
+	if fd.Messages().Len() == 0 {
+		return nil, fmt.Errorf("the schema has no message")
+	}
+	return fd.Messages().Get(0), nil
 }

@@ -125,9 +125,11 @@ const (
 	PBNullableWrapper  ProtobufNullable = "WRAPPER"
 )
 
-// pbSchemaText writes the proto3 schema of columns.
-func pbSchemaText(cols []types.Column, nullable ProtobufNullable) (string, error) {
-	g := &pbGen{nullable: nullable, imports: map[string]bool{}}
+// pbSchemaText writes the proto3 schema of columns. mapEntries writes MAP
+// columns as ksqlDB describes them to /query clients: repeated entry
+// messages (key, value), which are encoded as map fields are.
+func pbSchemaText(cols []types.Column, nullable ProtobufNullable, mapEntries bool) (string, error) {
+	g := &pbGen{nullable: nullable, imports: map[string]bool{}, mapEntries: mapEntries}
 	fields := make([]types.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = types.Field{Name: c.Name, Type: c.Type}
@@ -152,9 +154,10 @@ func pbSchemaText(cols []types.Column, nullable ProtobufNullable) (string, error
 }
 
 type pbGen struct {
-	nullable ProtobufNullable
-	imports  map[string]bool
-	next     int // number of the last ConnectDefaultN message
+	nullable   ProtobufNullable
+	mapEntries bool
+	imports    map[string]bool
+	next       int // number of the last ConnectDefaultN message
 }
 
 func (g *pbGen) message(name string, fields []types.Field, indent string) (string, error) {
@@ -192,6 +195,15 @@ func (g *pbGen) fieldType(t *types.Type, nested *strings.Builder, indent string)
 		}
 		if t.Value.Kind == types.KindArray || t.Value.Kind == types.KindMap {
 			return "", "", "", fmt.Errorf("PROTOBUF does not support %s", t)
+		}
+		if g.mapEntries {
+			name := "ConnectDefault" + strconv.Itoa(g.next+1) + "Entry"
+			body, err := g.message(name, []types.Field{{Name: "key", Type: t.Key}, {Name: "value", Type: t.Value}}, indent)
+			if err != nil {
+				return "", "", "", err
+			}
+			nested.WriteString("\n" + body)
+			return name, "repeated ", "", nil
 		}
 		vt, _, _, err := g.element(t.Value, nested, indent)
 		return "map<string, " + vt + ">", "", "", err
@@ -245,7 +257,7 @@ func (g *pbGen) element(t *types.Type, nested *strings.Builder, indent string) (
 		if err != nil {
 			return "", "", "", err
 		}
-		nested.WriteString(body)
+		nested.WriteString("\n" + body)
 		return name, "", "", nil
 	}
 	return "", "", "", fmt.Errorf("PROTOBUF does not support %s", t)

@@ -3,10 +3,12 @@ package rest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
 
+	"github.com/eddysql/eddy/executor/serde"
 	"github.com/eddysql/eddy/planner/types"
 	"github.com/eddysql/eddy/server/wire"
 )
@@ -40,7 +42,57 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 		h.streamQueryStream(ctx, w, qs, false)
 		return
 	}
-	h.streamClassic(ctx, w, r, qs)
+	rows, err := newClassicRows(r, qs)
+	if err != nil {
+		writeError(w, wire.BadRequest(err.Error()))
+		return
+	}
+	h.streamClassic(ctx, w, qs, rows)
+}
+
+// classicRows writes the header and rows of a classic /query response:
+// rows as JSON columns or, with Accept application/vnd.ksql.v1+protobuf,
+// as Protobuf messages (base64) whose schema the header carries.
+type classicRows struct {
+	contentType string
+	types       []*types.Type
+	proto       serde.Serializer // nil for JSON rows
+	protoSchema string
+}
+
+func newClassicRows(r *http.Request, qs QueryStream) (classicRows, error) {
+	cols := qs.Columns()
+	c := classicRows{contentType: classicContentType(r), types: columnTypes(cols)}
+	if c.contentType != mediaKsqlV1Protobuf || qs.IsPrint() {
+		return c, nil
+	}
+	tcols := make([]types.Column, len(cols))
+	for i, col := range cols {
+		tcols[i] = types.Column{Name: col.Name, Type: col.Type}
+	}
+	var err error
+	if c.protoSchema, c.proto, err = serde.QueryRowsProtobuf(tcols); err != nil {
+		return c, fmt.Errorf("The result cannot be written in Protobuf: %w", err)
+	}
+	return c, nil
+}
+
+func (c classicRows) header(buf []byte, queryID, schema string) []byte {
+	if c.proto != nil {
+		return wire.AppendProtoQueryHeader(buf, queryID, schema, c.protoSchema)
+	}
+	return wire.AppendQueryHeader(buf, queryID, schema)
+}
+
+func (c classicRows) row(buf []byte, row Row) ([]byte, error) {
+	if c.proto == nil {
+		return wire.AppendStreamedRow(buf, row.Values, c.types, row.Tombstone), nil
+	}
+	msg, err := c.proto.Serialize("", row.Values)
+	if err != nil {
+		return buf, err
+	}
+	return wire.AppendProtoRow(buf, msg), nil
 }
 
 // pullWriteSize is how much of a pull query's answer is gathered before
@@ -48,19 +100,17 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 const pullWriteSize = 64 << 10
 
 // streamClassic writes the classic /query format.
-func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *http.Request, qs QueryStream) {
-	w.Header().Set("Content-Type", classicContentType(r))
+func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, qs QueryStream, rows classicRows) {
+	w.Header().Set("Content-Type", rows.contentType)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	f := newFlusher(w)
 
 	pull, text := qs.IsPull(), qs.IsPrint()
-	cols := qs.Columns()
-	colTypes := columnTypes(cols)
 	buf := make([]byte, 0, 1024)
 	if !text {
 		buf = append(buf, '[')
-		buf = wire.AppendQueryHeader(buf, qs.ID(), schemaString(cols, true))
+		buf = rows.header(buf, qs.ID(), schemaString(qs.Columns(), true))
 		if !pull {
 			buf = append(buf, ",\n"...)
 		}
@@ -68,14 +118,14 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 		return
 	}
 	if pull {
-		h.writePull(ctx, w, qs, colTypes, buf)
+		h.writePull(ctx, w, qs, rows, buf)
 		return
 	}
 	if !text && f.write(w, buf) != nil {
 		return
 	}
 
-	rows := pump(ctx, qs)
+	next := pump(ctx, qs)
 	tick := time.NewTicker(h.cfg.keepAlive)
 	defer tick.Stop()
 	active := false // wrote something since the last tick
@@ -88,7 +138,7 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 				return
 			}
 			active = false
-		case p, ok := <-rows:
+		case p, ok := <-next:
 			if !ok {
 				return
 			}
@@ -99,7 +149,13 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 				buf = append(buf, p.row.Text...)
 				buf = append(buf, '\n')
 			case p.err == nil:
-				buf = wire.AppendStreamedRow(buf, p.row.Values, colTypes, p.row.Tombstone)
+				var err error
+				if buf, err = rows.row(buf, p.row); err != nil {
+					buf = wire.AppendErrorMessage(buf, wire.AsError(err))
+					buf = append(buf, "]\n"...)
+					done = true
+					break
+				}
 				buf = append(buf, ",\n"...)
 			case errors.Is(p.err, io.EOF):
 				if !text {
@@ -131,13 +187,18 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, r *h
 // rows are complete when the query starts, so they are read here, without
 // a goroutine, and go out in one write (a few for large answers) that
 // net/http sends when the handler returns, with no flush of its own.
-func (h *handler) writePull(ctx context.Context, w http.ResponseWriter, qs QueryStream, colTypes []*types.Type, buf []byte) {
+func (h *handler) writePull(ctx context.Context, w http.ResponseWriter, qs QueryStream, rows classicRows, buf []byte) {
 	for {
 		row, err := safeNext(ctx, qs)
+		if err == nil {
+			mark := len(buf)
+			buf = append(buf, ",\n"...)
+			if buf, err = rows.row(buf, row); err != nil {
+				buf = buf[:mark] // the error takes the row's place
+			}
+		}
 		switch {
 		case err == nil:
-			buf = append(buf, ",\n"...)
-			buf = wire.AppendStreamedRow(buf, row.Values, colTypes, row.Tombstone)
 		case errors.Is(err, io.EOF):
 			buf = append(buf, ']')
 		case ctx.Err() != nil: // client gone

@@ -82,6 +82,19 @@ func TestQueryClassicPull(t *testing.T) {
 	s.waitClosed(t)
 }
 
+// Accept application/vnd.ksql.v1+protobuf: the header carries the rows'
+// message schema and each row is a base64 message of it.
+func TestQueryClassicPullProtobuf(t *testing.T) {
+	s := newStream("query_1600000000000", pageviewCols,
+		rowOf("Page_1", "User_1", int64(1)), rowOf("Page_2", nil, int64(300)))
+	s.pull = true
+	close(s.steps)
+	srv := start(t, streamBackend(s))
+	resp := post(t, srv.Client(), srv.URL+"/query", "application/vnd.ksql.v1+protobuf", `{"ksql":"SELECT * FROM PAGEVIEWS_TABLE WHERE PAGEID IN ('Page_1','Page_2');"}`)
+	golden(t, "query_pull_protobuf.golden", dump(t, resp))
+	s.waitClosed(t)
+}
+
 func TestQueryClassicMidStreamError(t *testing.T) {
 	s := newStream("transient_PAGEVIEWS_1", pageviewCols,
 		rowOf("Page_1", "User_1", int64(1)), step{err: wire.ServerError("Error deserializing row")})

@@ -13,9 +13,11 @@ import (
 
 // Media types.
 const (
-	mediaJSON      = "application/json"
-	mediaKsqlV1    = "application/vnd.ksql.v1+json"
-	mediaDelimited = "application/vnd.ksqlapi.delimited.v1"
+	mediaJSON   = "application/json"
+	mediaKsqlV1 = "application/vnd.ksql.v1+json"
+	// mediaKsqlV1Protobuf asks /query for rows as Protobuf messages.
+	mediaKsqlV1Protobuf = "application/vnd.ksql.v1+protobuf"
+	mediaDelimited      = "application/vnd.ksqlapi.delimited.v1"
 )
 
 // maxBodyBytes bounds the JSON bodies of the statement endpoints.
@@ -113,15 +115,14 @@ func wantsJSONArray(r *http.Request) bool {
 	return false
 }
 
-// classicContentType is the Content-Type of a classic JSON answer: the
-// ksqlDB v1 type when the client asked for it, else application/json.
+// classicContentType is the Content-Type of a classic answer: the
+// ksqlDB v1 type (JSON or Protobuf rows) when the client asked for it,
+// else application/json.
 func classicContentType(r *http.Request) string {
 	for _, mt := range acceptedTypes(r) {
 		switch mt {
-		case mediaKsqlV1:
-			return mediaKsqlV1
-		case mediaJSON:
-			return mediaJSON
+		case mediaKsqlV1, mediaKsqlV1Protobuf, mediaJSON:
+			return mt
 		}
 	}
 	return mediaJSON

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"encoding/base64"
 	"strconv"
 
 	"github.com/eddysql/eddy/planner/types"
@@ -20,6 +21,27 @@ func AppendQueryHeader(buf []byte, queryID, schema string) []byte {
 	buf = append(buf, `,"schema":`...)
 	buf = AppendString(buf, schema)
 	return append(buf, "}}"...)
+}
+
+// AppendProtoQueryHeader appends the header of a classic /query response
+// in Protobuf (application/vnd.ksql.v1+protobuf): the rows' message schema
+// besides the usual fields.
+func AppendProtoQueryHeader(buf []byte, queryID, schema, protoSchema string) []byte {
+	buf = append(buf, `{"header":{"queryId":`...)
+	buf = AppendString(buf, queryID)
+	buf = append(buf, `,"schema":`...)
+	buf = AppendString(buf, schema)
+	buf = append(buf, `,"protoSchema":`...)
+	buf = AppendString(buf, protoSchema)
+	return append(buf, "}}"...)
+}
+
+// AppendProtoRow appends a row of a Protobuf /query response:
+// {"row":{"protobufBytes":"<base64 of the message>"}}.
+func AppendProtoRow(buf, message []byte) []byte {
+	buf = append(buf, `{"row":{"protobufBytes":"`...)
+	buf = base64.StdEncoding.AppendEncode(buf, message)
+	return append(buf, `"}}`...)
 }
 
 // AppendStreamedRow appends a classic /query row:
