@@ -385,11 +385,11 @@ func (f *Avro) InferColumns(topic string, p Props) ([]types.Column, error) {
 		return nil, fmt.Errorf("schema of subject %s: %w", subject, err)
 	}
 	if unwrapped {
-		t, err := sqlTypeOf(s)
+		t, err := sqlTypeOf(s, p.SchemaID > 0)
 		if err != nil {
 			return nil, err
 		}
 		return []types.Column{{Name: single, Type: t}}, nil
 	}
-	return AvroColumns(text, single)
+	return AvroColumns(text, single, p.SchemaID > 0)
 }

@@ -178,10 +178,11 @@ func parseAvro(text string) (avro.Schema, error) {
 func ParseAvroSchema(text string) (avro.Schema, error) { return parseAvro(text) }
 
 // AvroColumns infers SQL columns from a writer schema as ksqlDB does: the
-// fields of a record become upper-cased columns; any other schema is a
-// single column named single (ROWVAL / ROWKEY). Unions with null unwrap,
-// enums are STRING, float is DOUBLE and fixed is BYTES.
-func AvroColumns(text string, single string) ([]types.Column, error) {
+// fields of a record become upper-cased columns (named as written with
+// keepNames: a schema given by id, which records are written with); any
+// other schema is a single column named single (ROWVAL / ROWKEY). Unions
+// with null unwrap, enums are STRING, float is DOUBLE and fixed is BYTES.
+func AvroColumns(text string, single string, keepNames bool) ([]types.Column, error) {
 	s, err := parseAvro(text)
 	if err != nil {
 		return nil, err
@@ -190,15 +191,15 @@ func AvroColumns(text string, single string) ([]types.Column, error) {
 	if rec, ok := s.(*avro.RecordSchema); ok {
 		cols := make([]types.Column, 0, len(rec.Fields()))
 		for _, f := range rec.Fields() {
-			t, err := sqlTypeOf(f.Type())
+			t, err := sqlTypeOf(f.Type(), keepNames)
 			if err != nil {
 				return nil, err
 			}
-			cols = append(cols, types.Column{Name: strings.ToUpper(f.Name()), Type: t})
+			cols = append(cols, types.Column{Name: avroFieldName(f.Name(), keepNames), Type: t})
 		}
 		return cols, nil
 	}
-	t, err := sqlTypeOf(s)
+	t, err := sqlTypeOf(s, keepNames)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +224,15 @@ func unwrapNull(s avro.Schema) avro.Schema {
 	return s
 }
 
-func sqlTypeOf(s avro.Schema) (*types.Type, error) {
+// avroFieldName is the SQL name of a record field.
+func avroFieldName(name string, keep bool) string {
+	if keep {
+		return name
+	}
+	return strings.ToUpper(name)
+}
+
+func sqlTypeOf(s avro.Schema, keepNames bool) (*types.Type, error) {
 	s = unwrapNull(s)
 	switch s := s.(type) {
 	case *avro.PrimitiveSchema:
@@ -260,13 +269,13 @@ func sqlTypeOf(s avro.Schema) (*types.Type, error) {
 		}
 		return types.BytesType, nil
 	case *avro.ArraySchema:
-		e, err := sqlTypeOf(s.Items())
+		e, err := sqlTypeOf(s.Items(), keepNames)
 		if err != nil {
 			return nil, err
 		}
 		return types.ArrayOf(e), nil
 	case *avro.MapSchema:
-		v, err := sqlTypeOf(s.Values())
+		v, err := sqlTypeOf(s.Values(), keepNames)
 		if err != nil {
 			return nil, err
 		}
@@ -274,11 +283,11 @@ func sqlTypeOf(s avro.Schema) (*types.Type, error) {
 	case *avro.RecordSchema:
 		fields := make([]types.Field, 0, len(s.Fields()))
 		for _, f := range s.Fields() {
-			t, err := sqlTypeOf(f.Type())
+			t, err := sqlTypeOf(f.Type(), keepNames)
 			if err != nil {
 				return nil, err
 			}
-			fields = append(fields, types.Field{Name: strings.ToUpper(f.Name()), Type: t})
+			fields = append(fields, types.Field{Name: avroFieldName(f.Name(), keepNames), Type: t})
 		}
 		return types.StructOf(fields...), nil
 	}
