@@ -260,7 +260,7 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 		switch {
 		case scalable:
 			// It reads what the tap of its source hands it.
-			err = sub.run(ctx, topo)
+			err = sub.run(ctx, topo, len(src.Schema.Key()) > 0)
 			e.unsubscribe(t, sub)
 		case plan.StreamScan:
 			err = e.scanToEnd(ctx, src.Topic, topo)

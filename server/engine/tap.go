@@ -172,11 +172,16 @@ func (t *sinkTap) drop(sub *tapSub, err error) {
 }
 
 // run feeds the subscriber's records to topo until ctx ends, the query's
-// LIMIT is reached or the tap drops it.
-func (sub *tapSub) run(ctx context.Context, topo *ops.Topology) error {
+// LIMIT is reached or the tap drops it. keyed marks a source with key
+// columns, whose records without a key ksqlDB's scalable push queries
+// leave out (unlike other push queries).
+func (sub *tapSub) run(ctx context.Context, topo *ops.Topology, keyed bool) error {
 	for {
 		select {
 		case r := <-sub.records:
+			if keyed && r.Key == nil {
+				continue
+			}
 			if err := topo.Process(ctx, r); err != nil {
 				if errors.Is(err, ops.ErrLimitReached) {
 					return nil
