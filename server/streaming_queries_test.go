@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // TestScalablePushQueries runs two push queries on a stream written by a
@@ -27,7 +29,12 @@ func TestScalablePushQueries(t *testing.T) {
 	open := func(sql string) stream {
 		t.Helper()
 		body := `{"ksql":"` + sql + `","streamsProperties":{"ksql.query.push.v2.enabled":"true","auto.offset.reset":"latest"}}`
-		resp, err := http.Post("http://"+s.Addr()+"/query", "application/json", strings.NewReader(body))
+		// A row that never comes fails the test instead of hanging it.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		t.Cleanup(cancel)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+s.Addr()+"/query", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +55,10 @@ func TestScalablePushQueries(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	produce(t, s, "clicks", `{"PAGE":"home","MS":50}`, `{"PAGE":"cart","MS":700}`, `{"PAGE":"pay","MS":300}`)
+	// A record without a key is left out, as ksqlDB's scalable push
+	// queries do.
+	produceKeyed(t, s, "clicks", "", `{"PAGE":"nokey","MS":900}`, "u1", `{"PAGE":"home","MS":50}`,
+		"u2", `{"PAGE":"cart","MS":700}`, "u3", `{"PAGE":"pay","MS":300}`)
 
 	read := func(st stream) []string {
 		var out []string
@@ -62,7 +72,7 @@ func TestScalablePushQueries(t *testing.T) {
 	if got := strings.Join(read(pages), "\n"); got != `{"row":{"columns":["cart"]}},`+"\n"+`{"row":{"columns":["pay"]}},`+"\n"+`{"finalMessage":"Limit Reached"}]` {
 		t.Errorf("pages:\n%s", got)
 	}
-	if got := strings.Join(read(users), "\n"); got != `{"row":{"columns":[null,700]}},`+"\n"+`{"finalMessage":"Limit Reached"}]` {
+	if got := strings.Join(read(users), "\n"); got != `{"row":{"columns":["u2",700]}},`+"\n"+`{"finalMessage":"Limit Reached"}]` {
 		t.Errorf("users:\n%s", got)
 	}
 }
@@ -104,5 +114,24 @@ func TestStreamPullQuery(t *testing.T) {
 	all, err := io.ReadAll(resp.Body)
 	if err == nil || strings.Contains(string(all), "finalMessage") {
 		t.Fatalf("the 5.x form completed instead of streaming on: %s (%v)", all, err)
+	}
+}
+
+// produceKeyed writes key, value pairs to a topic; an empty key is none.
+func produceKeyed(t *testing.T, s *Server, topic string, kvs ...string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(s.Brokers()...), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for i := 0; i+1 < len(kvs); i += 2 {
+		rec := &kgo.Record{Value: []byte(kvs[i+1])}
+		if kvs[i] != "" {
+			rec.Key = []byte(kvs[i])
+		}
+		if err := cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
