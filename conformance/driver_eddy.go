@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"io"
 	"log/slog"
 	"strconv"
@@ -207,9 +208,27 @@ func sourceTopics(stmt string) map[string]int {
 type topicLog struct {
 	records []*ops.Raw
 	next    map[string]map[int32]int64
+	// partitions, when set, gives topics' partition counts, and records
+	// with a key go to the partition Kafka's default partitioner picks
+	// (murmur2 of the key, without its window, as Kafka Streams'
+	// windowed partitioner does). Otherwise records keep their partition,
+	// as in ksqlDB's topology test driver.
+	partitions func(topic string) int
 }
 
 func (l *topicLog) add(r *ops.Raw) {
+	if l.partitions != nil && r.Key != nil {
+		if n := l.partitions(r.Topic); n > 0 {
+			key := r.Key
+			if r.Window != nil {
+				key = key[:len(key)-8]
+				if r.Window.Session {
+					key = key[:len(key)-8]
+				}
+			}
+			r.Partition = int32(kgo.StickyKeyPartitioner(nil).ForTopic(r.Topic).Partition(&kgo.Record{Key: key}, n))
+		}
+	}
 	if l.next == nil {
 		l.next = map[string]map[int32]int64{}
 	}

@@ -159,7 +159,13 @@ func isQuery(stmt string) bool { return strings.HasPrefix(stmt, "SELECT ") }
 // record written but the inputs: the statements' and the queries'.
 func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engine, c *Case, inline map[string]int) ([]*ops.Raw, error) {
 	cat := eng.Catalog()
-	log := &topicLog{}
+	// Records go to partitions as Kafka's producers put them, as in the
+	// cluster ksqlDB's REST harness runs on.
+	topics, err := rt.Topics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	log := &topicLog{partitions: func(topic string) int { return topics[topic].Partitions }}
 	for _, name := range rt.TopicNames() {
 		for _, r := range rt.Records(name) {
 			cp := *r
@@ -180,7 +186,7 @@ func feedInputs(ctx context.Context, rt *engine.MemoryRuntime, eng *engine.Engin
 		}
 	}
 	for _, r := range log.records[existing:] {
-		if err := rt.Produce(ctx, &ops.Raw{Topic: r.Topic, Key: r.Key, Value: r.Value, Headers: r.Headers,
+		if err := rt.Produce(ctx, &ops.Raw{Topic: r.Topic, Partition: r.Partition, Key: r.Key, Value: r.Value, Headers: r.Headers,
 			Timestamp: r.Timestamp, Window: r.Window}); err != nil {
 			return nil, err
 		}

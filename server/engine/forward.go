@@ -29,8 +29,8 @@ import (
 // of its partitions and publishes its address with its membership. A
 // pull query asks the group who holds which partition, reads its own
 // partitions and asks the holders of the others over HTTP
-// (POST /internal/view-rows) for theirs; the rows are merged in key order
-// before the query's filter, projection and LIMIT run here. A key lookup
+// (POST /internal/view-rows) for theirs; the rows are merged by partition
+// and key before the query's filter, projection and LIMIT run here. A key lookup
 // on a table written by a query asks only the partition the key hashes to.
 //
 // Partitions move when servers come and go: a request for partitions a
@@ -83,7 +83,8 @@ func (e *Engine) viewShare(src *catalog.Source) *viewShare {
 }
 
 // pullRows returns the rows req asks for, from this server's view and
-// from the servers holding the partitions it does not, in key order.
+// from the servers holding the partitions it does not, by partition and
+// key.
 func (e *Engine) pullRows(ctx context.Context, v *tableView, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
 	if req.Lookup && len(req.Keys) == 0 {
 		return nil, nil // no key the table's key format can hold

@@ -17,7 +17,8 @@ type MemoryRuntime struct {
 	mu      sync.Mutex
 	changed *sync.Cond
 	topics  map[string]TopicInfo
-	records []*ops.Raw // in production order, all topics
+	records []*ops.Raw                 // in production order, all topics
+	next    map[string]map[int32]int64 // next offset per topic partition
 	queries []*RunningQuery
 }
 
@@ -54,7 +55,8 @@ func (m *MemoryRuntime) DeleteTopic(_ context.Context, name string) error {
 	return nil
 }
 
-// Produce appends a record.
+// Produce appends a record to its partition (the record's own), which
+// numbers its offsets as Kafka does.
 func (m *MemoryRuntime) Produce(_ context.Context, r *ops.Raw) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -62,7 +64,14 @@ func (m *MemoryRuntime) Produce(_ context.Context, r *ops.Raw) error {
 		return fmt.Errorf("unknown topic %s", r.Topic)
 	}
 	cp := *r
-	cp.Offset = int64(len(m.records))
+	if m.next == nil {
+		m.next = map[string]map[int32]int64{}
+	}
+	if m.next[r.Topic] == nil {
+		m.next[r.Topic] = map[int32]int64{}
+	}
+	cp.Offset = m.next[r.Topic][r.Partition]
+	m.next[r.Topic][r.Partition]++
 	m.records = append(m.records, &cp)
 	m.changed.Broadcast()
 	return nil
@@ -176,8 +185,7 @@ func (m *MemoryRuntime) read(ctx context.Context, fromBeginning bool, want func(
 	}
 }
 
-// EndOffsets implements Runtime: offsets are positions in the one log of
-// all topics.
+// EndOffsets implements Runtime.
 func (m *MemoryRuntime) EndOffsets(_ context.Context, topic string) (map[int32]int64, error) {
 	out := map[int32]int64{}
 	for _, r := range m.Records(topic) {

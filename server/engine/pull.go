@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -120,8 +121,8 @@ func (e *Engine) maxOffsetLag(props map[string]string) (*int64, error) {
 
 // runPull answers a pull query from the table's view: once the view has
 // read the topic up to its current end, the rows of the query's keys (or
-// all rows, in key order, for range and table scans) pass through the
-// query's filter and projection once (LIMIT keeps the first rows).
+// all rows, by partition and key, for range and table scans) pass through
+// the query's filter and projection once (LIMIT keeps the first rows).
 func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner.QueryPlan, topo *ops.Topology, maxLag *int64) error {
 	v, err := e.view(src)
 	if err != nil {
@@ -188,10 +189,11 @@ func lookupKeys(v *tableView, tuples [][]expr.Expr, windows []planner.PullWindow
 }
 
 // read returns the view's rows that req asks for in the partitions in
-// (all if nil), in key order, each row once.
+// (all if nil), by partition and key, each row once.
 func (v *tableView) read(req wire.ViewRowsRequest, in map[int32]bool) ([]*ops.Raw, error) {
 	if !req.Lookup {
-		return v.scan(in)
+		rows, err := v.scan(in)
+		return sortRows(rows), err
 	}
 	var out []*ops.Raw
 	for _, k := range req.Keys {
@@ -204,10 +206,13 @@ func (v *tableView) read(req wire.ViewRowsRequest, in map[int32]bool) ([]*ops.Ra
 	return sortRows(out), nil
 }
 
-// sortRows puts rows in key order and drops repeats: disjuncts may name a
-// row twice (one key, overlapping windows).
+// sortRows puts rows in the order ksqlDB reads a table's state: by
+// partition, then by key, and drops repeats: disjuncts may name a row
+// twice (one key, overlapping windows).
 func sortRows(rows []*ops.Raw) []*ops.Raw {
-	slices.SortStableFunc(rows, func(a, b *ops.Raw) int { return bytes.Compare(a.Key, b.Key) })
+	slices.SortStableFunc(rows, func(a, b *ops.Raw) int {
+		return cmp.Or(cmp.Compare(a.Partition, b.Partition), bytes.Compare(a.Key, b.Key))
+	})
 	return slices.CompactFunc(rows, func(a, b *ops.Raw) bool { return bytes.Equal(a.Key, b.Key) })
 }
 
