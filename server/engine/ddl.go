@@ -264,7 +264,7 @@ func (e *Engine) startPersistent(s *session, id string, plan *planner.Persistent
 	q.running = &RunningQuery{ID: id, GroupID: e.groupID(id), Topics: trial.Topics(), Build: build, InternalTopics: trial.InternalTopics(),
 		ProcessingGuarantee: ProcessingGuarantee(s.props),
 		Stores:              trial.Stores(), ChangelogTopic: changelog,
-		ResetEarliest: strings.EqualFold(s.props["auto.offset.reset"], "earliest") || strings.EqualFold(e.cfg.Properties["ksql.streams.auto.offset.reset"], "earliest") || strings.EqualFold(e.cfg.Properties["auto.offset.reset"], "earliest"),
+		ResetEarliest: e.offsetReset(s.props) == "earliest",
 		OnError: func(err error) {
 			e.mu.Lock()
 			defer e.mu.Unlock()

@@ -240,6 +240,19 @@ func (e *Engine) property(props map[string]string, key string) (string, bool) {
 	return v, ok
 }
 
+// offsetReset is where a query without committed offsets starts reading:
+// the statement's auto.offset.reset (or ksql.streams.auto.offset.reset),
+// else the server's, else latest, as in ksqlDB.
+func (e *Engine) offsetReset(props map[string]string) string {
+	for _, v := range []string{props["auto.offset.reset"], props["ksql.streams.auto.offset.reset"],
+		e.cfg.Properties["auto.offset.reset"], e.cfg.Properties["ksql.streams.auto.offset.reset"]} {
+		if v = strings.ToLower(strings.TrimSpace(v)); v != "" {
+			return v
+		}
+	}
+	return "latest"
+}
+
 // boolProperty reads a true/false setting; def when it is unset or not a
 // boolean.
 func (e *Engine) boolProperty(props map[string]string, key string, def bool) bool {

@@ -139,7 +139,7 @@ func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.Que
 	if len(stmts) != 1 {
 		return nil, wire.BadRequest(fmt.Sprintf("Expected exactly one statement, got %d", len(stmts)))
 	}
-	earliest := strings.EqualFold(props["auto.offset.reset"], "earliest") || strings.EqualFold(props["ksql.streams.auto.offset.reset"], "earliest")
+	earliest := e.offsetReset(props) == "earliest"
 	e.mu.Lock()
 	switch st := stmts[0].(type) {
 	case *ast.Query:

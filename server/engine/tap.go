@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -68,16 +67,7 @@ func (e *Engine) isScalablePush(q *ast.Query, props map[string]string) bool {
 	if _, writers := e.queriesOf(src.Name); len(writers) != 1 {
 		return false
 	}
-	// Latest unless the request, or else the server, says otherwise.
-	reset := "latest"
-	for _, v := range []string{props["auto.offset.reset"], props["ksql.streams.auto.offset.reset"],
-		e.cfg.Properties["ksql.streams.auto.offset.reset"]} {
-		if v != "" {
-			reset = v
-			break
-		}
-	}
-	return strings.EqualFold(reset, "latest")
+	return e.offsetReset(props) == "latest"
 }
 
 // subscribe registers a scalable push query with the tap of topic,
