@@ -210,10 +210,7 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 	}
 	for _, m := range matches {
 		delete(j.unmatched, pendingKey(other, m.sk))
-		l, rr := r.Row, m.row
-		if side == 1 {
-			l, rr = m.row, r.Row
-		}
+		l, rr := leftRight(side, r.Row, m.row)
 		if err := j.emit(ctx, l, rr, max(ts, m.ts), r); err != nil {
 			return err
 		}
@@ -223,10 +220,7 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 	}
 	if j.step.Grace == nil {
 		// Without a grace period ksqlDB emits outer results eagerly.
-		l, rr := r.Row, []any(nil)
-		if side == 1 {
-			l, rr = nil, r.Row
-		}
+		l, rr := leftRight(side, r.Row, nil)
 		return j.emit(ctx, l, rr, ts, r)
 	}
 	after := j.step.After
@@ -236,10 +230,7 @@ func (j *join) streamStream(ctx context.Context, side int, r *Record, kb []byte)
 	closeAt := ts + after + *j.step.Grace
 	if closeAt < j.streamTime || !stored {
 		// The window is already closed: no later record can match.
-		l, rr := r.Row, []any(nil)
-		if side == 1 {
-			l, rr = nil, r.Row
-		}
+		l, rr := leftRight(side, r.Row, nil)
 		return j.emit(ctx, l, rr, ts, r)
 	}
 	j.unmatched[pendingKey(side, string(sk))] = pendingOuter{side: side, row: r.Row, ts: ts, closeAt: closeAt, window: r.Window}
@@ -253,6 +244,15 @@ func (j *join) expired(side int, ts int64) bool {
 		return false
 	}
 	return ts < j.sideTime[side]-(j.step.Before+j.step.After+*j.step.Grace)
+}
+
+// leftRight orders a row of side and one of the other side as the join's
+// left and right rows.
+func leftRight(side int, this, other []any) (l, r []any) {
+	if side == 1 {
+		return other, this
+	}
+	return this, other
 }
 
 func pendingKey(side int, sk string) string { return fmt.Sprint(side) + sk }
@@ -278,10 +278,7 @@ func (j *join) flushUnmatched(ctx context.Context) error {
 	for _, k := range due {
 		p := j.unmatched[k]
 		delete(j.unmatched, k)
-		l, r := p.row, []any(nil)
-		if p.side == 1 {
-			l, r = nil, p.row
-		}
+		l, r := leftRight(p.side, p.row, nil)
 		if err := j.emit(ctx, l, r, p.ts, &Record{Window: p.window}); err != nil {
 			return err
 		}
@@ -343,12 +340,7 @@ func (j *join) tableTable(ctx context.Context, side int, r *Record, kb []byte) e
 	if !r.Tombstone {
 		newThis = r.Row
 	}
-	pair := func(this []any) (l, rr []any) {
-		if side == 0 {
-			return this, orow
-		}
-		return orow, this
-	}
+	pair := func(this []any) (l, rr []any) { return leftRight(side, this, orow) }
 	ts := max(r.Timestamp, ots)
 	// The key's previous result goes along as Old, for what downstream
 	// must undo (an aggregation of the join).
