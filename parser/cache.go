@@ -53,8 +53,14 @@ type scanned struct {
 	n         int // length in runes (columns)
 }
 
+// maxCachedText bounds the texts the cache keeps (its keys are as long).
+const maxCachedText = 4 << 10
+
 // Parse is Parse with the cache.
 func (c *Cache) Parse(sql string) ([]ast.Statement, error) {
+	if len(sql) > maxCachedText {
+		return Parse(sql)
+	}
 	key, lits, ok := scan(sql)
 	if ok {
 		c.mu.Lock()
