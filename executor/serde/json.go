@@ -745,7 +745,7 @@ func appendJSONValue(b []byte, v any, t *types.Type) ([]byte, error) {
 		}
 	case types.KindDecimal:
 		if x, ok := v.(decimal.Decimal); ok {
-			return append(b, types.FormatDecimal(x, t.Scale)...), nil
+			return append(b, types.DecimalString(x)...), nil
 		}
 	case types.KindString:
 		if x, ok := v.(string); ok {
