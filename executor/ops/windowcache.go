@@ -42,6 +42,7 @@ type windowCache struct {
 	floor    int64
 	maxStart int64
 	opened   bool
+	fullest  int // most keys a window has had
 }
 
 func newWindowCache(store Store, budget int) *windowCache {
@@ -149,7 +150,10 @@ func (c *windowCache) put(sk []byte, start int64, v []byte) error {
 func (c *windowCache) add(sk []byte, start int64, v []byte) {
 	bucket, ok := c.byStart[start]
 	if !ok {
-		bucket = map[string][]byte{}
+		// Sized for as many keys as the fullest window had, which a
+		// window of a steady stream comes to: growing a map key by key
+		// rehashes it again and again.
+		bucket = make(map[string][]byte, c.fullest)
 		c.byStart[start] = bucket
 		i, _ := slices.BinarySearch(c.starts, start)
 		c.starts = slices.Insert(c.starts, i, start)
@@ -162,6 +166,7 @@ func (c *windowCache) add(sk []byte, start int64, v []byte) {
 	}
 	bucket[string(sk)] = v
 	c.bytes += len(sk) + len(v) + windowEntryOverhead
+	c.fullest = max(c.fullest, len(bucket))
 }
 
 // evict drops the windows with the earliest start until the cache fits
