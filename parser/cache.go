@@ -193,8 +193,8 @@ func scan(sql string) (key string, lits []scanned, ok bool) {
 		switch {
 		case c == '\'':
 			j = skipQuoted(sql, i, c) + 1
-			if j > len(sql) {
-				return "", nil, false
+			if j > len(sql) || strings.IndexByte(sql[i:j], '\n') >= 0 {
+				return "", nil, false // unterminated, or lines a new one would not have
 			}
 			lits = append(lits, scanned{class: 'S', text: sql[i:j], line: line, col: col, off: i, n: utf8.RuneCountInString(sql[i:j])})
 			keyb = append(keyb, 0, 'S')

@@ -29,6 +29,10 @@ func TestCacheGivesWhatParseGives(t *testing.T) {
 		"SELECT CAST(x AS DECIMAL(12, 2)), ARRAY[1, 3][2], col1 FROM t WINDOW TUMBLING (SIZE 20 SECONDS) WHERE x = -6 EMIT CHANGES;",
 		"SELECT * FROM `T1` WHERE `k` = 'a' AND x = 3;",
 		"SELECT * FROM `T1` WHERE `k` = 'abc' AND x = 31;",
+		// A literal over two lines moves what follows it to another line.
+		"SELECT * FROM t WHERE k = 'a\nb' AND v = 1;",
+		"SELECT * FROM t WHERE k = 'ab' AND v = 1;",
+		"SELECT * FROM t WHERE k = 'a\nb' AND v = 1;",
 	} {
 		want, err := Parse(sql)
 		if err != nil {

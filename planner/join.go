@@ -358,12 +358,14 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		rel.keyEquiv[k] = true
 	}
 	// Every row of an inner or left join has its left row, whose
-	// equivalents still equal the key; an inner join's right criteria
-	// does too.
+	// equivalents still equal the key unless this join re-keyed it; an
+	// inner join's right criteria does too.
 	if (typ == "INNER" || typ == "LEFT") && !synthetic {
 		rel.keyExprs = map[string]bool{joinedOn.String(): true}
-		for k := range left.keyExprs {
-			rel.keyExprs[k] = true
+		if leftKeyed {
+			for k := range left.keyExprs {
+				rel.keyExprs[k] = true
+			}
 		}
 		if typ == "INNER" {
 			rel.keyExprs[rightKey.String()] = true

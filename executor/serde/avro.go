@@ -165,7 +165,10 @@ func (f *Avro) Serializer(cols []types.Column, p Props) (Serializer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading the schema of id %d: %w", p.SchemaID, err)
 		}
-		return &avroSerializer{f: f, cols: cols, wrap: wrap, isKey: p.IsKey, schema: schema, id: p.SchemaID}, nil
+		// The columns are the record's fields, or the one value a
+		// schema of another type holds.
+		_, record := unwrapNull(schema).(*avro.RecordSchema)
+		return &avroSerializer{f: f, cols: cols, wrap: record, isKey: p.IsKey, schema: schema, id: p.SchemaID}, nil
 	}
 	text, err := AvroSchemaFor(cols, wrap, avroName(p))
 	if err != nil {

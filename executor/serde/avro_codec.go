@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ func holdsNull(s avro.Schema) bool {
 	case *avro.NullSchema:
 		return true
 	case *avro.UnionSchema:
-		return s.Nullable()
+		return slices.ContainsFunc(s.Types(), holdsNull)
 	}
 	return false
 }

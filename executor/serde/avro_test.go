@@ -287,4 +287,30 @@ func TestAvroWritesWithGivenSchemaID(t *testing.T) {
 	if len(reg.subjects["out-value"]) != 0 {
 		t.Errorf("registered %v under out-value", reg.subjects["out-value"])
 	}
+
+	// A schema that is not a record holds the one column; a union with
+	// null among more branches holds null rather than the default.
+	for _, c := range []struct {
+		schema string
+		col    types.Column
+		in     any
+		want   any
+	}{
+		{`"string"`, types.Column{Name: "ROWVAL", Type: types.StringType}, "x", "x"},
+		{`{"type":"record","name":"U","fields":[{"name":"u","type":["string","null","long"],"default":"dflt"}]}`,
+			types.Column{Name: "U", Type: types.StringType}, nil, map[string]any{"u": nil}},
+	} {
+		id, _ := reg.Register(context.Background(), "other-value", RegistrySchema{Text: c.schema})
+		ser, err := f.Serializer([]types.Column{c.col}, Props{SchemaID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := ser.Serialize("out", []any{c.in})
+		if err != nil {
+			t.Fatalf("%s: %v", c.schema, err)
+		}
+		if got, err := f.DecodeAvro(b); err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %#v (%v), want %#v", c.schema, got, err, c.want)
+		}
+	}
 }

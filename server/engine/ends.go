@@ -58,9 +58,12 @@ func (c *endsCoalescer) get(ctx context.Context, topic string, fetch func(contex
 		f = &endsFlight{done: make(chan struct{}), waiters: 1, started: time.Now()}
 		q.running = f
 		c.mu.Unlock()
+		// Whatever fetch does, the callers queued behind it go on.
+		defer func() {
+			close(f.done)
+			c.advance(topic, q, f, fetch)
+		}()
 		f.ends, f.err = fetch(ctx, topic)
-		close(f.done)
-		c.advance(topic, q, f, fetch)
 		return f.ends, f.err
 	case q.running.shared && !since.IsZero() && !q.running.started.Before(since):
 		f = q.running
@@ -155,6 +158,15 @@ func (c *endsCoalescer) recent(topic string, fetch func(context.Context, string)
 		c.prefetch(topic, fetch)
 	}
 	return f.ends, age <= recentEndsAge
+}
+
+// forget drops what is known of topics' end offsets (they were deleted).
+func (c *endsCoalescer) forget(topics ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range topics {
+		delete(c.last, t)
+	}
 }
 
 type arrivalKey struct{}

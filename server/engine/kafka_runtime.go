@@ -195,6 +195,7 @@ func (k *KafkaRuntime) deleteTopics(ctx context.Context, names ...string) error 
 		k.deleted[name] = true
 	}
 	k.mu.Unlock()
+	k.ends.forget(names...)
 	resp, err := k.admin.DeleteTopics(ctx, names...)
 	if err != nil {
 		return fmt.Errorf("deleting topics %s: %w", strings.Join(names, ", "), err)

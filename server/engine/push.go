@@ -223,7 +223,15 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 			return nil, err
 		}
 		p.pull = true
-		p.run = func(ctx context.Context) error { return e.runPull(ctx, src, plan, topo, lag) }
+		qctx := ctx
+		p.run = func(ctx context.Context) error {
+			// It ends with the request or, closed (TERMINATE, the
+			// engine's end), with the query.
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			defer context.AfterFunc(qctx, cancel)()
+			return e.runPull(ctx, src, plan, topo, lag)
+		}
 		return p, nil
 	}
 	// A push query keeps its state in memory and routes its repartitions

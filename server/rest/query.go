@@ -63,9 +63,10 @@ type classicRows struct {
 func newClassicRows(r *http.Request, qs QueryStream) (classicRows, error) {
 	cols := qs.Columns()
 	c := classicRows{contentType: classicContentType(r), types: columnTypes(cols)}
-	if c.contentType != mediaKsqlV1Protobuf || qs.IsPrint() {
+	if !wantsProtobuf(r) || qs.IsPrint() {
 		return c, nil
 	}
+	c.contentType = mediaKsqlV1Protobuf
 	tcols := make([]types.Column, len(cols))
 	for i, col := range cols {
 		tcols[i] = types.Column{Name: col.Name, Type: col.Type}

@@ -91,7 +91,7 @@ func acceptedTypes(r *http.Request) []string {
 func wantsDelimited(r *http.Request) bool {
 	for _, mt := range acceptedTypes(r) {
 		switch mt {
-		case mediaJSON, mediaKsqlV1:
+		case mediaJSON, mediaKsqlV1, mediaKsqlV1Protobuf:
 			return false
 		case mediaDelimited, "*/*":
 			return true
@@ -115,17 +115,30 @@ func wantsJSONArray(r *http.Request) bool {
 	return false
 }
 
-// classicContentType is the Content-Type of a classic answer: the
-// ksqlDB v1 type (JSON or Protobuf rows) when the client asked for it,
-// else application/json.
+// classicContentType is the Content-Type of a classic JSON answer: the
+// ksqlDB v1 type when the client asked for it, else application/json.
 func classicContentType(r *http.Request) string {
 	for _, mt := range acceptedTypes(r) {
 		switch mt {
-		case mediaKsqlV1, mediaKsqlV1Protobuf, mediaJSON:
+		case mediaKsqlV1, mediaJSON:
 			return mt
 		}
 	}
 	return mediaJSON
+}
+
+// wantsProtobuf tells whether a /query client asked for rows as Protobuf
+// messages (application/vnd.ksql.v1+protobuf) before any JSON type.
+func wantsProtobuf(r *http.Request) bool {
+	for _, mt := range acceptedTypes(r) {
+		switch mt {
+		case mediaKsqlV1Protobuf:
+			return true
+		case mediaKsqlV1, mediaJSON:
+			return false
+		}
+	}
+	return false
 }
 
 // flusher flushes a response after each written unit.
