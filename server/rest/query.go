@@ -21,8 +21,9 @@ import (
 //	pull: [{"header":{...}},\n{"row":{...}},\n{"row":{...}}]
 //
 // with a bare "\n" written every keep-alive interval while no row comes.
-// Accept application/vnd.ksqlapi.delimited.v1 or */* gets the /query-stream
-// delimited format instead. The query is closed when the response ends or
+// Accept application/vnd.ksql.v1+protobuf gets the same array with the
+// rows as Protobuf messages (classicRows); application/vnd.ksqlapi.delimited.v1
+// or */* gets the /query-stream delimited format instead. The query is closed when the response ends or
 // the client goes away.
 func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 	req, werr := decodeKsqlRequest(w, r)
