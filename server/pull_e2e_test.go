@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -89,6 +90,25 @@ func TestPullQueriesEndToEnd(t *testing.T) {
 	// A dropped table's view goes with it; a new table of that name gets
 	// a new one.
 	ksql(t, s, `DROP TABLE views_10s DELETE TOPIC;`)
+	// Its view's consumer group goes too.
+	adm, err := kgo.NewClient(kgo.SeedBrokers(s.Brokers()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
+	groups, err := kadm.NewClient(adm).ListGroups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var views []string
+	for _, g := range groups.Groups() {
+		if strings.Contains(g, "view_") {
+			views = append(views, g)
+		}
+	}
+	if len(views) != 1 || !strings.HasSuffix(views[0], "view_VIEWS") {
+		t.Errorf("view groups after DROP TABLE views_10s: %v, want only the one of VIEWS", views)
+	}
 	ksql(t, s, `SET 'auto.offset.reset'='earliest'; CREATE TABLE views_10s AS SELECT user_id, COUNT(*) AS n FROM pv WINDOW TUMBLING (SIZE 10 SECONDS) WHERE page = 'pay' GROUP BY user_id;`)
 	eventually(t, s, `SELECT user_id, WINDOWSTART, n FROM views_10s WHERE user_id = 'u1';`, `["u1",10000,1]`)
 }

@@ -319,7 +319,7 @@ func (e *Engine) drop(s *session, st *ast.Drop) (wire.Entity, error) {
 		for _, w := range writers {
 			e.stopQuery(w)
 		}
-		e.dropView(src.Name)
+		e.dropView(s.ctx, src.Name)
 		if st.DeleteTopic {
 			if err := e.rt.DeleteTopic(s.ctx, src.Topic); err != nil {
 				return nil, err

@@ -277,23 +277,28 @@ func (k *KafkaRuntime) CleanupQuery(ctx context.Context, q *RunningQuery) {
 			k.log.Warn("deleting a terminated query's topics", "query", q.ID, "error", err)
 		}
 	}
-	resp, err := k.admin.DeleteGroups(ctx, q.GroupID)
+	// Another server with the same service id still runs the query until
+	// it applies the TERMINATE; it removes the group then.
+	k.DeleteGroup(ctx, q.GroupID)
+	if err := os.RemoveAll(filepath.Join(k.stateDir, q.ID)); err != nil {
+		k.log.Warn("removing a terminated query's state", "query", q.ID, "error", err)
+	}
+}
+
+// DeleteGroup implements SharedRuntime.
+func (k *KafkaRuntime) DeleteGroup(ctx context.Context, group string) {
+	resp, err := k.admin.DeleteGroups(ctx, group)
 	if err != nil {
-		k.log.Warn("deleting a terminated query's consumer group", "query", q.ID, "error", err)
+		k.log.Warn("deleting a consumer group", "group", group, "error", err)
 	}
 	for _, r := range resp {
 		switch {
 		case r.Err == nil, errors.Is(r.Err, kerr.GroupIDNotFound):
 		case errors.Is(r.Err, kerr.NonEmptyGroup):
-			// Another server with the same service id still runs the
-			// query until it applies the TERMINATE; it removes the group.
-			k.log.Info("consumer group still in use, left to the last server", "query", q.ID, "group", r.Group)
+			k.log.Info("consumer group still in use, left to the last server", "group", r.Group)
 		default:
-			k.log.Warn("deleting a terminated query's consumer group", "query", q.ID, "group", r.Group, "error", r.Err)
+			k.log.Warn("deleting a consumer group", "group", r.Group, "error", r.Err)
 		}
-	}
-	if err := os.RemoveAll(filepath.Join(k.stateDir, q.ID)); err != nil {
-		k.log.Warn("removing a terminated query's state", "query", q.ID, "error", err)
 	}
 }
 

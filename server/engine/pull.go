@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eddysql/eddy/executor/eval"
 	"github.com/eddysql/eddy/executor/ops"
@@ -255,14 +256,26 @@ func (e *Engine) view(src *catalog.Source) (*tableView, error) {
 	return v, nil
 }
 
-// dropView closes a dropped table's view.
-func (e *Engine) dropView(name string) {
+// dropView closes a dropped table's view and removes its consumer group
+// (the last server to drop the table does).
+func (e *Engine) dropView(ctx context.Context, name string) {
 	e.viewMu.Lock()
 	defer e.viewMu.Unlock()
 	// Closed under viewMu: a view opened again under the same name reuses
 	// its directory.
-	if v, ok := e.views[name]; ok {
-		v.close()
-		delete(e.views, name)
+	v, ok := e.views[name]
+	if !ok {
+		return
+	}
+	v.close()
+	delete(e.views, name)
+	if rt, ok := e.rt.(SharedRuntime); ok && v.shared {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupDeleteTimeout)
+		defer cancel()
+		rt.DeleteGroup(ctx, v.group)
 	}
 }
+
+// groupDeleteTimeout bounds removing a dropped table's view group: the
+// DROP does not wait on a slow broker for longer.
+const groupDeleteTimeout = 5 * time.Second

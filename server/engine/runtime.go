@@ -83,4 +83,8 @@ type SharedRuntime interface {
 	// Owners returns the member data (address) of the member holding each
 	// partition of topic in group, or kafkaio.ErrRebalancing.
 	Owners(ctx context.Context, group, topic string) (map[int32]string, error)
+	// DeleteGroup removes a consumer group that is no longer used. A
+	// group other servers are still in stays: the last to leave removes
+	// it.
+	DeleteGroup(ctx context.Context, group string)
 }
