@@ -216,17 +216,23 @@ type topicLog struct {
 	partitions func(topic string) int
 }
 
+// unwindowed is a windowed key without the window bounds ops.AppendWindow
+// put after it (the start, and a session's end before it).
+func unwindowed(key []byte, w *ops.Window) []byte {
+	if w == nil {
+		return key
+	}
+	if w.Session {
+		return key[:len(key)-16]
+	}
+	return key[:len(key)-8]
+}
+
 func (l *topicLog) add(r *ops.Raw) {
 	if l.partitions != nil && r.Key != nil {
 		if n := l.partitions(r.Topic); n > 0 {
-			key := r.Key
-			if r.Window != nil {
-				key = key[:len(key)-8]
-				if r.Window.Session {
-					key = key[:len(key)-8]
-				}
-			}
-			r.Partition = int32(kgo.StickyKeyPartitioner(nil).ForTopic(r.Topic).Partition(&kgo.Record{Key: key}, n))
+			key := &kgo.Record{Key: unwindowed(r.Key, r.Window)}
+			r.Partition = int32(kgo.StickyKeyPartitioner(nil).ForTopic(r.Topic).Partition(key, n))
 		}
 	}
 	if l.next == nil {
@@ -424,15 +430,11 @@ func decodeRecord(formats *serde.Registry, cat *catalog.Catalog, raw *ops.Raw) (
 	}
 	src := sourceFor(cat, raw.Topic)
 	var err error
-	key := raw.Key
+	key := unwindowed(raw.Key, raw.Window)
 	if raw.Window != nil {
 		rec.Window = &Window{Start: raw.Window.Start, End: raw.Window.End, Type: "time"}
 		if raw.Window.Session {
 			rec.Window.Type = "session"
-		}
-		key = key[:len(key)-8]
-		if raw.Window.Session {
-			key = key[:len(key)-8]
 		}
 	}
 	if key != nil {

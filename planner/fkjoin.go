@@ -45,8 +45,9 @@ func (p *Planner) planForeignKeyJoin(j *ast.Join, left, right *relation, leftKey
 	// (<ALIAS>.<COLUMN>) for the errors of joins built on this one.
 	var keyNames, keyTexts []string
 	for _, c := range lcols[:keys] {
-		keyNames = append(keyNames, c.Name)
-		keyTexts = append(keyTexts, left.aliases[0]+"."+strings.TrimPrefix(c.Name, left.aliases[0]+"_"))
+		name := strings.TrimPrefix(c.Name, left.aliases[0]+"_")
+		keyNames = append(keyNames, name)
+		keyTexts = append(keyTexts, left.aliases[0]+"."+name)
 	}
 	return &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...), table: true,
 		sources: append(append([]string(nil), left.sources...), right.sources...), keyEquiv: map[string]bool{},

@@ -30,7 +30,8 @@ type relation struct {
 	// synthetic marks a generated key column (full joins, expressions).
 	synthetic bool
 	// fkLeftKeys is set for a foreign-key join: the left table's key
-	// columns, which the projection must include.
+	// columns (as the table names them), which the projection must
+	// include.
 	fkLeftKeys   []string
 	fkLeftSource string
 	// rekeyed marks a join whose rows were re-keyed on the way: its

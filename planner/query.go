@@ -434,10 +434,7 @@ func (p *Planner) planSelect(q *ast.Query, sinkName string) (*QueryPlan, error) 
 		}
 		switch {
 		case fkKeys != nil:
-			opts.keyWhat, opts.keySource = "foreign key join key", fkSource
-			for _, k := range fkKeys {
-				opts.keyNames = append(opts.keyNames, strings.TrimPrefix(k, fkSource+"_"))
-			}
+			opts.keyWhat, opts.keySource, opts.keyNames = "foreign key join key", fkSource, fkKeys
 		case len(joinTexts) > 1:
 			opts.keyNames = []string{strings.Join(joinTexts[:len(joinTexts)-1], ", ") + " or " + joinTexts[len(joinTexts)-1]}
 		default:

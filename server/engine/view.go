@@ -367,27 +367,26 @@ func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
 
 func (v *tableView) caughtUp(ends map[int32]int64) bool { return reached(v.next, ends) }
 
-// reached tells whether a reader whose next offsets are next has read
-// every partition up to ends.
 // within tells whether v is at most lag records behind ends in each of
 // parts (all if nil).
 func (v *tableView) within(ends map[int32]int64, parts []int32, lag int64) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	return withinLag(v.next, ends, parts, lag)
+}
+
+// reached tells whether a reader whose next offsets are next has read
+// every partition up to ends.
+func reached(next, ends map[int32]int64) bool { return withinLag(next, ends, nil, 0) }
+
+// withinLag tells whether a reader whose next offsets are next is at most
+// lag records behind ends in each of parts (all if nil).
+func withinLag(next, ends map[int32]int64, parts []int32, lag int64) bool {
 	for p, end := range ends {
 		if parts != nil && !slices.Contains(parts, p) {
 			continue
 		}
-		if end-v.next[p] > lag {
-			return false
-		}
-	}
-	return true
-}
-
-func reached(next, ends map[int32]int64) bool {
-	for p, end := range ends {
-		if end > 0 && next[p] < end {
+		if end-next[p] > lag {
 			return false
 		}
 	}

@@ -145,19 +145,18 @@ func (h *handler) streamClassic(ctx context.Context, w http.ResponseWriter, qs Q
 				return
 			}
 			buf = buf[:0]
+			if p.err == nil && !text {
+				// A row that cannot be written ends the stream as an error.
+				if buf, p.err = rows.row(buf, p.row); p.err != nil {
+					buf = buf[:0]
+				}
+			}
 			done := p.err != nil
 			switch {
 			case p.err == nil && text:
 				buf = append(buf, p.row.Text...)
 				buf = append(buf, '\n')
 			case p.err == nil:
-				var err error
-				if buf, err = rows.row(buf, p.row); err != nil {
-					buf = wire.AppendErrorMessage(buf, wire.AsError(err))
-					buf = append(buf, "]\n"...)
-					done = true
-					break
-				}
 				buf = append(buf, ",\n"...)
 			case errors.Is(p.err, io.EOF):
 				if !text {
