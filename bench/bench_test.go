@@ -31,7 +31,7 @@ func TestQuickSmoke(t *testing.T) {
 			t.Errorf("%s: ok without events", r.ID)
 		}
 	}
-	for _, id := range []string{"B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8 (1 client)", "B8 (16 clients)", "B8-lag (1 client)", "B8-lag (16 clients)", "B0-latency"} {
+	for _, id := range []string{"B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8 (1 client)", "B8 (16 clients)", "B8-ryw (1 client)", "B8-ryw (16 clients)", "B0-latency"} {
 		if !ids[id] {
 			t.Errorf("no result for %s", id)
 		}

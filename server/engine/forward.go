@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -238,7 +239,7 @@ func (v *tableView) forgetRoutes() {
 
 // localRows reads req's partitions of this server's share of v (every
 // partition of a view that is not shared, when req names none), once the
-// view has caught up with them.
+// view is as fresh as req asks (endsToReach).
 func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
 	// gen counts assignment changes: if it moves before the rows are read,
 	// some may have been dropped (or given back empty), so the read is
@@ -249,29 +250,42 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 	if !held {
 		return nil, retryable{errNotHeld}
 	}
-	all, err := e.endsToReach(ctx, v, req)
-	if err != nil {
-		return nil, err
-	}
-	ends, in := all, map[int32]bool(nil)
-	if req.Partitions != nil {
-		ends = map[int32]int64{}
-		for _, p := range req.Partitions {
-			ends[p] = all[p]
-		}
-	}
+	var in map[int32]bool
 	if !whole {
 		in = map[int32]bool{}
 		for _, p := range req.Partitions {
 			in[p] = true
 		}
 	}
-	if err := v.sync(ctx, ends); err != nil {
-		return nil, err
-	}
+	// The rows are read while the end offsets are being listed (the
+	// request for them starts when the query arrives): if the view had
+	// read up to them already, these rows are the answer.
+	read := v.position()
 	rows, err := v.read(req, in)
 	if err != nil {
 		return nil, err
+	}
+	all, listed, err := e.endsToReach(ctx, v, req)
+	if err != nil {
+		return nil, err
+	}
+	ends := all
+	if req.Partitions != nil && all != nil {
+		ends = map[int32]int64{}
+		for _, p := range req.Partitions {
+			ends[p] = all[p]
+		}
+	}
+	if !reached(read, ends) {
+		if err := v.sync(ctx, ends); err != nil {
+			return nil, err
+		}
+		if rows, err = v.read(req, in); err != nil {
+			return nil, err
+		}
+	}
+	if listed {
+		v.markRestored(ends, gen)
 	}
 	v.mu.Lock()
 	moved := v.gen != gen
@@ -282,26 +296,33 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 	return rows, nil
 }
 
-// endsToReach returns the end offsets v must reach before it answers req:
-// ones listed after the request arrived (read-your-writes) unless req
-// allows an offset lag. Then, as in ksqlDB, the lag is measured against
-// the newest end offsets this server knows (listed at most a second ago,
-// refreshed as pull queries come): a view within the lag answers at once
-// (no ends to reach), one behind it first reads up to them.
-func (e *Engine) endsToReach(ctx context.Context, v *tableView, req wire.ViewRowsRequest) (map[int32]int64, error) {
-	if req.MaxOffsetLag != nil {
+// endsToReach returns the end offsets v must reach before it answers req,
+// and whether they were listed for it (after it arrived). A query that
+// allows no lag (read-your-writes), and any query on partitions the view
+// has not restored yet, gets such a listing. Otherwise, as in ksqlDB, the
+// restored view answers at once when the lag is unbounded (ksqlDB's
+// default), and a bounded lag is measured against the newest end offsets
+// this server knows (listed at most a second ago, refreshed as pull
+// queries come): a view within it answers at once (no ends to reach), one
+// behind it first reads up to them.
+func (e *Engine) endsToReach(ctx context.Context, v *tableView, req wire.ViewRowsRequest) (map[int32]int64, bool, error) {
+	if req.MaxOffsetLag > 0 && v.isRestored(req.Partitions) {
+		if req.MaxOffsetLag == math.MaxInt64 {
+			return nil, false, nil
+		}
 		if r, ok := e.rt.(interface {
 			RecentEndOffsets(topic string) (map[int32]int64, bool)
 		}); ok {
 			if known, ok := r.RecentEndOffsets(v.topic); ok {
-				if v.within(known, req.Partitions, *req.MaxOffsetLag) {
-					return nil, nil
+				if v.within(known, req.Partitions, req.MaxOffsetLag) {
+					return nil, false, nil
 				}
-				return known, nil
+				return known, false, nil
 			}
 		}
 	}
-	return e.rt.EndOffsets(ctx, v.topic)
+	ends, err := e.rt.EndOffsets(ctx, v.topic)
+	return ends, err == nil, err
 }
 
 // ViewRows answers another server's forwarded read (POST

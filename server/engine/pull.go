@@ -24,7 +24,8 @@ import (
 )
 
 // prefetchEnds starts listing the end offsets of the table that sql looks
-// like a pull query on, if its view is open, so that the broker's answer
+// like a read-your-writes pull query on (maxOffsetLagKey 0), if its view is
+// open, so that the broker's answer
 // comes while the statement is parsed and planned rather than after. The
 // goroutine that lists them runs at once (Gosched): a new goroutine waits
 // for its creator's processor, busy parsing, otherwise. A
@@ -32,8 +33,8 @@ import (
 // offsets is what it relies on (endsCoalescer).
 func (e *Engine) prefetchEnds(sql string, props map[string]string) {
 	pf, ok := e.rt.(interface{ PrefetchEndOffsets(topic string) })
-	if _, lag := e.property(props, maxOffsetLagKey); !ok || lag {
-		return // a query that accepts a lag does not list them
+	if lag, err := e.maxOffsetLag(props); !ok || err != nil || lag != 0 {
+		return // a query that accepts a lag lists them only on a cold view
 	}
 	name, ok := pullSourceName(sql)
 	if !ok {
@@ -100,31 +101,34 @@ func (e *Engine) pullOptions(req map[string]string) planner.PullOptions {
 }
 
 // maxOffsetLagKey is ksqlDB's setting of how far behind a table's end a
-// pull query's answer may be. ksqlDB does not wait by default; Eddy does
-// unless the setting is given (ViewRowsRequest.MaxOffsetLag).
+// pull query's answer may be. As in ksqlDB, there is no bound by default: a
+// view answers at once once it has caught up with its topic (restored).
+// Zero is read-your-writes: the view first reads up to end offsets listed
+// after the query arrived.
 const maxOffsetLagKey = "ksql.query.pull.max.allowed.offset.lag"
 
-// maxOffsetLag reads maxOffsetLagKey: nil when it is not set.
-func (e *Engine) maxOffsetLag(props map[string]string) (*int64, error) {
+// maxOffsetLag reads maxOffsetLagKey, ksqlDB's default (no bound) when it
+// is not set.
+func (e *Engine) maxOffsetLag(props map[string]string) (int64, error) {
 	v, ok := e.property(props, maxOffsetLagKey)
 	if !ok {
-		return nil, nil
+		return math.MaxInt64, nil
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("Invalid value %s for configuration %s: Not a number of type LONG", v, maxOffsetLagKey)
+		return 0, fmt.Errorf("Invalid value %s for configuration %s: Not a number of type LONG", v, maxOffsetLagKey)
 	}
 	if n < 0 {
-		return nil, fmt.Errorf("Invalid value %d for configuration %s: Value must be at least 0", n, maxOffsetLagKey)
+		return 0, fmt.Errorf("Invalid value %d for configuration %s: Value must be at least 0", n, maxOffsetLagKey)
 	}
-	return &n, nil
+	return n, nil
 }
 
-// runPull answers a pull query from the table's view: once the view has
-// read the topic up to its current end, the rows of the query's keys (or
+// runPull answers a pull query from the table's view: once the view is
+// as fresh as maxLag asks (localRows), the rows of the query's keys (or
 // all rows, by partition and key, for range and table scans) pass through
 // the query's filter and projection once (LIMIT keeps the first rows).
-func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner.QueryPlan, topo *ops.Topology, maxLag *int64) error {
+func (e *Engine) runPull(ctx context.Context, src *catalog.Source, plan *planner.QueryPlan, topo *ops.Topology, maxLag int64) error {
 	v, err := e.view(src)
 	if err != nil {
 		return err

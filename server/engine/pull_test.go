@@ -17,22 +17,30 @@ import (
 // keys out of order and one key twice.
 func pullEngine(t *testing.T) (*engine.Engine, context.Context) {
 	t.Helper()
+	eng, rt := sourceTable(t, 1)
 	ctx := context.Background()
-	rt := engine.NewMemoryRuntime()
-	if err := rt.CreateTopic(ctx, "t", 1, 1); err != nil {
-		t.Fatal(err)
-	}
-	eng := engine.New(engine.Config{ServiceID: "test_"}, rt)
-	t.Cleanup(func() { eng.Close() })
-	if _, err := eng.Execute(ctx, rest.StatementRequest{KSQL: "CREATE SOURCE TABLE T (K STRING PRIMARY KEY, V INT) WITH (kafka_topic='t', value_format='JSON');"}); err != nil {
-		t.Fatal(err)
-	}
 	for i, kv := range [][2]string{{"c", `{"V":1}`}, {"a", `{"V":2}`}, {"b", `{"V":3}`}, {"c", `{"V":4}`}} {
 		if err := rt.Produce(ctx, &ops.Raw{Topic: "t", Key: []byte(kv[0]), Value: []byte(kv[1]), Timestamp: int64(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return eng, ctx
+}
+
+// sourceTable declares source table T (K STRING key, V INT) over topic t
+// of the given partitions, in memory.
+func sourceTable(t *testing.T, partitions int) (*engine.Engine, *engine.MemoryRuntime) {
+	t.Helper()
+	rt := engine.NewMemoryRuntime()
+	if err := rt.CreateTopic(context.Background(), "t", partitions, 1); err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(engine.Config{ServiceID: "test_"}, rt)
+	t.Cleanup(func() { eng.Close() })
+	if _, err := eng.Execute(context.Background(), rest.StatementRequest{KSQL: "CREATE SOURCE TABLE T (K STRING PRIMARY KEY, V INT) WITH (kafka_topic='t', value_format='JSON');"}); err != nil {
+		t.Fatal(err)
+	}
+	return eng, rt
 }
 
 func drain(t *testing.T, ctx context.Context, qs rest.QueryStream) []string {
@@ -114,5 +122,42 @@ func TestPullQueryTableScanDisabled(t *testing.T) {
 		StreamsProperties: map[string]any{"ksql.query.pull.table.scan.enabled": false}})
 	if err != nil {
 		t.Errorf("key lookup with table scans disabled: %v", err)
+	}
+}
+
+// A view answers once it has read its topic up to the end it had when the
+// first query came (restored), then at once without a lag bound (ksqlDB's
+// default); with ksql.query.pull.max.allowed.offset.lag 0 each query
+// first reads up to the end of its own arrival.
+func TestPullQueryConsistencyLevels(t *testing.T) {
+	eng, rt := sourceTable(t, 3)
+	ctx := context.Background()
+	write := func(from, to int) {
+		t.Helper()
+		for i := from; i < to; i++ {
+			r := &ops.Raw{Topic: "t", Partition: int32(i % 3), Key: fmt.Appendf(nil, "k%05d", i), Value: fmt.Appendf(nil, `{"V":%d}`, i)}
+			if err := rt.Produce(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	count := func(props map[string]any) int {
+		t.Helper()
+		qs, err := eng.Query(ctx, rest.StatementRequest{KSQL: "SELECT K FROM T;", StreamsProperties: props})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(drain(t, ctx, qs))
+	}
+	write(0, 20_000)
+	if n := count(nil); n != 20_000 {
+		t.Fatalf("first query on a new view: %d rows, want all 20000", n)
+	}
+	ryw := map[string]any{"ksql.query.pull.max.allowed.offset.lag": "0"}
+	for i := 20_000; i < 20_010; i++ {
+		write(i, i+1)
+		if n := count(ryw); n != i+1 {
+			t.Fatalf("read-your-writes after write %d: %d rows", i, n)
+		}
 	}
 }

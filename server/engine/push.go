@@ -213,7 +213,7 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	if plan.Pull {
 		// A pull query filters and projects the view's rows: no state.
 		topo, err := ops.Build(plan.Root, env)
-		var lag *int64
+		var lag int64
 		if err == nil {
 			lag, err = e.maxOffsetLag(props)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -28,10 +29,11 @@ import (
 // (so that a lookup can serialize the key it wants), followed by the
 // window bounds for windowed tables; iteration is in key order.
 //
-// A pull query first waits until the view has read the topic up to the
-// end offsets of the moment it started (read-your-writes for a client
-// that produced before asking). A shared view sees transaction markers and
-// so reaches the end offsets exactly; one that does not (Runtime.Scan)
+// A pull query waits until the view has read the topic up to end offsets
+// listed after it started when it asks for read-your-writes, or when the
+// view has not yet done so once (restored); otherwise it reads what the
+// view holds, as its lag bound allows (endsToReach). A shared view sees
+// transaction markers and so reaches the end offsets exactly; one that does not (Runtime.Scan)
 // counts as caught up once its consumer has been idle for a moment
 // (idleGrace), and a shared one after a longer one, in case the broker
 // leaves an offset unseen.
@@ -59,6 +61,11 @@ type tableView struct {
 	grace   time.Duration   // idle time after which the view counts as caught up
 	pending int             // records since the last commit
 	err     error           // why the consumer stopped, if it did
+	// restored holds the partitions the view has read up to end offsets
+	// listed after it began reading them (after it opened, or after the
+	// group gave them to this server): only these answer without a
+	// listing of their own, as ksqlDB serves a store once it is restored.
+	restored map[int32]bool
 
 	// shared views only: the partitions this server holds, a count of
 	// assignment changes, and the routes found for the current one.
@@ -99,7 +106,7 @@ func openTableView(rt Runtime, share *viewShare, formats *serde.Registry, src *c
 	// A new view counts as busy until the idle grace has passed: its
 	// consumer may not have fetched anything yet.
 	v := &tableView{name: src.Name, topic: src.Topic, next: map[int32]int64{}, applied: time.Now(), grace: viewIdleGrace,
-		done: make(chan struct{})}
+		restored: map[int32]bool{}, done: make(chan struct{})}
 	v.changed = sync.NewCond(&v.mu)
 	if src.Window != nil {
 		v.windowed, v.session, v.size = true, src.Window.Type == "SESSION", src.Window.Size
@@ -249,9 +256,17 @@ func (v *tableView) marker(p int32, offset int64) {
 func (v *tableView) assigned(parts []int32) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	before := v.owned
 	v.owned = map[int32]bool{}
 	for _, p := range parts {
 		v.owned[p] = true
+	}
+	// A partition given back may have been written meanwhile: it is
+	// restored again before it answers without a listing.
+	for p := range v.restored {
+		if !before[p] || !v.owned[p] {
+			delete(v.restored, p)
+		}
 	}
 	dropped := map[int32]bool{}
 	for p := range v.next {
@@ -292,6 +307,7 @@ func (v *tableView) revoked(parts []int32) {
 	defer v.mu.Unlock()
 	for _, p := range parts {
 		delete(v.owned, p)
+		delete(v.restored, p)
 	}
 	v.gen++
 	v.routes = nil
@@ -362,6 +378,43 @@ func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
 			timer.Reset(v.grace - idle)
 		}
 		v.changed.Wait()
+	}
+}
+
+// position returns the next offset the view reads in each partition: it
+// holds every record before them.
+func (v *tableView) position() map[int32]int64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return maps.Clone(v.next)
+}
+
+// isRestored tells whether each of parts (every partition the view has
+// read, if nil) is restored.
+func (v *tableView) isRestored(parts []int32) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if parts == nil {
+		return len(v.restored) > 0 && len(v.restored) >= len(v.next)
+	}
+	for _, p := range parts {
+		if !v.restored[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// markRestored records that the view has read the partitions of ends up
+// to end offsets listed after it began reading them, in assignment gen.
+func (v *tableView) markRestored(ends map[int32]int64, gen int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.gen != gen {
+		return
+	}
+	for p := range ends {
+		v.restored[p] = true
 	}
 }
 

@@ -15,9 +15,9 @@ type ViewRowsRequest struct {
 	Keys   []ViewKey `json:"keys,omitempty"`
 	// MaxOffsetLag is ksql.query.pull.max.allowed.offset.lag: how far
 	// behind the newest end offsets the server knows the rows may be.
-	// Nil asks for the rows as of end offsets listed after the request
+	// Zero asks for the rows as of end offsets listed after the request
 	// arrived (read-your-writes).
-	MaxOffsetLag *int64 `json:"maxOffsetLag,omitempty"`
+	MaxOffsetLag int64 `json:"maxOffsetLag,omitempty"`
 }
 
 // ViewKey is a key of a lookup in its serialized form; From and To bound
