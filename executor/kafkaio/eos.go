@@ -125,7 +125,7 @@ func (r *persistent) runExactlyOnce(ctx context.Context) error {
 	// however the loop ended (a processing panic included).
 	defer r.sess.AllowRebalance()
 	defer r.closeTasks()
-	r.em = &emitter{client: r.sess.Client()}
+	r.em = newEmitter(r.sess.Client())
 	// Fence the previous incarnation now (invariant 5).
 	if _, _, err := r.sess.Client().ProducerID(ctx); err != nil {
 		if ctx.Err() != nil {

@@ -84,7 +84,7 @@ func RunPersistent(ctx context.Context, cfg PersistentConfig) error {
 		return fmt.Errorf("creating changelog producer: %w", err)
 	}
 	defer r.changelogs.Close()
-	r.em = &emitter{client: r.producer}
+	r.em = newEmitter(r.producer)
 	reset := kgo.NewOffset().AtEnd()
 	if cfg.ResetEarliest {
 		reset = kgo.NewOffset().AtStart()
@@ -242,19 +242,17 @@ func (r *persistent) task(ctx context.Context, partition int32, topic string, fi
 // topology; inputs are loaded from the local checkpoint, which is returned.
 func (r *persistent) openTask(ctx context.Context, partition int32, dir string) (*task, state.Checkpoint, error) {
 	t := &task{partition: partition, changelogNext: map[string]int64{}, inputs: map[string]map[int32]int64{}}
+	// A store's changelog topic and acknowledgement callback are made
+	// once: the hook runs for every state write, on the task's goroutine.
+	type changelog struct {
+		topic string
+		acked func(*kgo.Record, error)
+	}
+	changelogs := map[string]changelog{}
 	st, err := state.OpenTask(dir, state.WithLogger(r.log), state.WithChangelog(func(store string, key, value []byte) {
-		// The store reuses its buffers: the asynchronous produce needs copies.
-		rec := &kgo.Record{Topic: r.cfg.ChangelogTopic(store), Partition: partition, Key: append([]byte(nil), key...)}
-		if value != nil {
-			rec.Value = append([]byte(nil), value...)
-		}
-		producer := r.changelogs
-		if r.sess != nil {
-			r.parts.register(rec.Topic)
-			producer = r.sess.Client()
-		}
-		producer.Produce(ctx, rec,
-			func(rec *kgo.Record, err error) {
+		cl, ok := changelogs[store]
+		if !ok {
+			cl = changelog{topic: r.cfg.ChangelogTopic(store), acked: func(rec *kgo.Record, err error) {
 				if err != nil {
 					r.em.fail(fmt.Errorf("writing changelog %s: %w", rec.Topic, err))
 					return
@@ -264,7 +262,24 @@ func (r *persistent) openTask(ctx context.Context, partition int32, dir string) 
 					t.changelogNext[store] = rec.Offset + 1
 				}
 				t.mu.Unlock()
-			})
+			}}
+			changelogs[store] = cl
+		}
+		// The store reuses its buffers: the asynchronous produce needs
+		// copies (one allocation for both).
+		buf := make([]byte, len(key)+len(value))
+		n := copy(buf, key)
+		copy(buf[n:], value)
+		rec := &kgo.Record{Topic: cl.topic, Partition: partition, Key: buf[:n:n]}
+		if value != nil {
+			rec.Value = buf[n:]
+		}
+		producer := r.changelogs
+		if r.sess != nil {
+			r.parts.register(rec.Topic)
+			producer = r.sess.Client()
+		}
+		producer.Produce(ctx, rec, cl.acked)
 	}))
 	if err != nil {
 		return nil, state.Checkpoint{}, fmt.Errorf("opening state of partition %d: %w", partition, err)
@@ -424,6 +439,21 @@ type emitter struct {
 	client *kgo.Client
 	mu     sync.Mutex
 	first  error
+	// ack is every sink record's produce callback: one function value
+	// rather than a closure per record.
+	ack func(*kgo.Record, error)
+}
+
+func newEmitter(client *kgo.Client) *emitter {
+	e := &emitter{client: client}
+	e.ack = e.acked
+	return e
+}
+
+func (e *emitter) acked(rec *kgo.Record, err error) {
+	if err != nil {
+		e.fail(fmt.Errorf("producing to %s: %w", rec.Topic, err))
+	}
 }
 
 func (e *emitter) Emit(ctx context.Context, r *ops.Raw) error {
@@ -434,11 +464,7 @@ func (e *emitter) Emit(ctx context.Context, r *ops.Raw) error {
 	for _, h := range r.Headers {
 		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
 	}
-	e.client.Produce(ctx, rec, func(_ *kgo.Record, err error) {
-		if err != nil {
-			e.fail(fmt.Errorf("producing to %s: %w", r.Topic, err))
-		}
-	})
+	e.client.Produce(ctx, rec, e.ack)
 	return nil
 }
 
