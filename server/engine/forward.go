@@ -310,9 +310,7 @@ func (e *Engine) endsToReach(ctx context.Context, v *tableView, req wire.ViewRow
 		if req.MaxOffsetLag == math.MaxInt64 {
 			return nil, false, nil
 		}
-		if r, ok := e.rt.(interface {
-			RecentEndOffsets(topic string) (map[int32]int64, bool)
-		}); ok {
+		if r, ok := e.rt.(EndOffsetHints); ok {
 			if known, ok := r.RecentEndOffsets(v.topic); ok {
 				if v.within(known, req.Partitions, req.MaxOffsetLag) {
 					return nil, false, nil

@@ -332,12 +332,13 @@ func (k *KafkaRuntime) EndOffsets(ctx context.Context, topic string) (map[int32]
 	return k.ends.get(ctx, topic, k.fetchEnds)
 }
 
-// PrefetchEndOffsets starts listing topic's end offsets for an EndOffsets
-// call that is about to come (endsCoalescer.prefetch).
+var _ EndOffsetHints = (*KafkaRuntime)(nil)
+
+// PrefetchEndOffsets implements EndOffsetHints (endsCoalescer.prefetch).
 func (k *KafkaRuntime) PrefetchEndOffsets(topic string) { k.ends.prefetch(topic, k.fetchEnds) }
 
-// RecentEndOffsets returns the newest end offsets of topic listed within
-// the last second, if any (endsCoalescer.recent).
+// RecentEndOffsets implements EndOffsetHints: listings of the last second
+// (endsCoalescer.recent).
 func (k *KafkaRuntime) RecentEndOffsets(topic string) (map[int32]int64, bool) {
 	return k.ends.recent(topic, k.fetchEnds)
 }

@@ -32,7 +32,7 @@ import (
 // wrong guess costs one request; the statement's own reading of the end
 // offsets is what it relies on (endsCoalescer).
 func (e *Engine) prefetchEnds(sql string, props map[string]string) {
-	pf, ok := e.rt.(interface{ PrefetchEndOffsets(topic string) })
+	pf, ok := e.rt.(EndOffsetHints)
 	if lag, err := e.maxOffsetLag(props); !ok || err != nil || lag != 0 {
 		return // a query that accepts a lag lists them only on a cold view
 	}
@@ -263,17 +263,19 @@ func (e *Engine) view(src *catalog.Source) (*tableView, error) {
 // dropView closes a dropped table's view and removes its consumer group
 // (the last server to drop the table does).
 func (e *Engine) dropView(ctx context.Context, name string) {
-	e.viewMu.Lock()
-	defer e.viewMu.Unlock()
 	// Closed under viewMu: a view opened again under the same name reuses
 	// its directory.
+	e.viewMu.Lock()
 	v, ok := e.views[name]
-	if !ok {
-		return
+	if ok {
+		v.close()
+		delete(e.views, name)
 	}
-	v.close()
-	delete(e.views, name)
-	if rt, ok := e.rt.(SharedRuntime); ok && v.shared {
+	e.viewMu.Unlock()
+	// The group goes after the lock, so that pull queries on other tables
+	// do not wait on the broker. A view opened again under this name in
+	// the meantime keeps it: a group with members is not deleted.
+	if rt, isShared := e.rt.(SharedRuntime); ok && isShared && v.shared {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupDeleteTimeout)
 		defer cancel()
 		rt.DeleteGroup(ctx, v.group)

@@ -170,13 +170,17 @@ func (e *Engine) Query(ctx context.Context, req rest.StatementRequest) (rest.Que
 	return nil, wire.BadStatement("The statement is not a query: use the /ksql endpoint for it", texts[0])
 }
 
-// newPush registers a push query whose id starts with prefix; callers
-// hold e.mu.
-func (e *Engine) newPush(prefix, text string, limit int) (*pushQuery, context.Context) {
+// newPush registers a push query (or a pull query, which gathers its rows
+// instead of streaming them) whose id starts with prefix; callers hold
+// e.mu.
+func (e *Engine) newPush(prefix, text string, limit int, pull bool) (*pushQuery, context.Context) {
 	e.pushSeq++
 	id := fmt.Sprintf("%s%d%d", prefix, time.Now().UnixNano()%1_000_000_000_000, e.pushSeq)
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &pushQuery{id: id, text: text, limit: limit, rows: make(chan rest.Row, 64), cancel: cancel, done: make(chan struct{})}
+	p := &pushQuery{id: id, text: text, limit: limit, pull: pull, cancel: cancel, done: make(chan struct{})}
+	if !pull {
+		p.rows = make(chan rest.Row, 64)
+	}
 	p.onEnd = func() {
 		e.mu.Lock()
 		delete(e.push, id)
@@ -197,14 +201,15 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 	if scalable {
 		prefix = "SCALABLE_PUSH_QUERY_"
 	}
-	p, ctx := e.newPush(prefix, text, plan.Limit)
+	p, ctx := e.newPush(prefix, text, plan.Limit, plan.Pull)
 	p.cols = resultColumns(plan, src)
 	p.stream = !plan.Table
 	if q.Limit != nil && *q.Limit == 0 {
 		// LIMIT 0: the header, then at once the end.
-		p.pull = plan.Pull
 		p.markReached()
-		close(p.rows)
+		if p.rows != nil {
+			close(p.rows)
+		}
 		close(p.done)
 		return p, nil
 	}
@@ -222,7 +227,6 @@ func (e *Engine) startPush(q *ast.Query, text string, earliest bool, opts planne
 			p.cancel()
 			return nil, err
 		}
-		p.pull = true
 		qctx := ctx
 		p.run = func(ctx context.Context) error {
 			// It ends with the request or, closed (TERMINATE, the
@@ -323,7 +327,7 @@ func (e *Engine) startPrint(st *ast.Print, text string) (*pushQuery, error) {
 	if st.Limit != nil {
 		limit = *st.Limit
 	}
-	p, ctx := e.newPush("transient_PRINT_", text, limit)
+	p, ctx := e.newPush("transient_PRINT_", text, limit, false)
 	p.print = true
 	interval := max(st.Interval, 1)
 	seen := 0

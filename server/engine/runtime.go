@@ -88,3 +88,16 @@ type SharedRuntime interface {
 	// it.
 	DeleteGroup(ctx context.Context, group string)
 }
+
+// EndOffsetHints is a Runtime that can list end offsets ahead of need and
+// remembers the last listing: pull queries use it to overlap a listing
+// with planning and to measure an offset lag without a listing of their
+// own.
+type EndOffsetHints interface {
+	// PrefetchEndOffsets starts listing topic's end offsets for an
+	// EndOffsets call about to come.
+	PrefetchEndOffsets(topic string)
+	// RecentEndOffsets returns the newest end offsets of topic listed
+	// recently, if any.
+	RecentEndOffsets(topic string) (map[int32]int64, bool)
+}
