@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/eddysql/eddy/server/config"
@@ -218,4 +219,25 @@ func TestEndToEndPageviews(t *testing.T) {
 			t.Fatalf("syntax error: status %d: %s", code, b)
 		}
 	})
+}
+
+// A topic another client has just created is there for the next statement:
+// the server asks the brokers, not its metadata cache.
+func TestTopicCreatedElsewhereIsSeenAtOnce(t *testing.T) {
+	s := startServer(t)
+	// The server has listed the topics just now: the cache is fresh.
+	ksql(t, s, `SHOW TOPICS;`)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(s.Brokers()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := kadm.NewClient(cl).CreateTopic(context.Background(), 3, 1, nil, "made_elsewhere"); err != nil {
+		t.Fatal(err)
+	}
+	ksql(t, s, `CREATE STREAM elsewhere (id INT) WITH (KAFKA_TOPIC='made_elsewhere', VALUE_FORMAT='JSON');`)
+	out := ksql(t, s, `DESCRIBE elsewhere EXTENDED;`)
+	if b, _ := json.Marshal(out); !strings.Contains(string(b), `"partitions":3`) {
+		t.Errorf("DESCRIBE EXTENDED: %s", b)
+	}
 }

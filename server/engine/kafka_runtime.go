@@ -129,21 +129,23 @@ func (k *KafkaRuntime) ClusterID(ctx context.Context) string {
 func (k *KafkaRuntime) Ping(ctx context.Context) error { return k.client.Ping(ctx) }
 
 func (k *KafkaRuntime) Topics(ctx context.Context) (map[string]TopicInfo, error) {
-	td, err := k.admin.ListTopics(ctx)
+	// A metadata request of its own, not kadm.ListTopics: that answers
+	// from the client's cache (up to MetadataMinAge old), which misses a
+	// topic another client created a moment before the statement.
+	resp, err := kmsg.NewPtrMetadataRequest().RequestWith(ctx, k.client)
 	if err != nil {
 		return nil, fmt.Errorf("listing topics: %w", err)
 	}
 	out := map[string]TopicInfo{}
-	for name, t := range td {
-		if t.Err != nil {
+	for _, t := range resp.Topics {
+		if t.Topic == nil || t.IsInternal || t.ErrorCode != 0 {
 			continue
 		}
-		info := TopicInfo{Name: name, Partitions: len(t.Partitions)}
-		for _, p := range t.Partitions {
-			info.Replicas = len(p.Replicas)
-			break
+		info := TopicInfo{Name: *t.Topic, Partitions: len(t.Partitions)}
+		if len(t.Partitions) > 0 {
+			info.Replicas = len(t.Partitions[0].Replicas)
 		}
-		out[name] = info
+		out[*t.Topic] = info
 	}
 	k.mu.Lock()
 	for name, info := range k.created {

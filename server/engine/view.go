@@ -33,10 +33,10 @@ import (
 // listed after it started when it asks for read-your-writes, or when the
 // view has not yet done so once (restored); otherwise it reads what the
 // view holds, as its lag bound allows (endsToReach). A shared view sees
-// transaction markers and so reaches the end offsets exactly; one that does not (Runtime.Scan)
-// counts as caught up once its consumer has been idle for a moment
-// (idleGrace), and a shared one after a longer one, in case the broker
-// leaves an offset unseen.
+// transaction markers and so reaches the end offsets exactly; one that
+// does not (Runtime.Scan) counts as caught up once its consumer has been
+// idle for a moment (idleGrace), and a shared one after a longer one, in
+// case the broker leaves an offset unseen.
 //
 // Servers sharing a service id share a view's partitions through a
 // consumer group (shared): each keeps the rows of the partitions the group
@@ -395,7 +395,15 @@ func (v *tableView) isRestored(parts []int32) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if parts == nil {
-		return len(v.restored) > 0 && len(v.restored) >= len(v.next)
+		if len(v.restored) == 0 {
+			return false
+		}
+		for p := range v.next {
+			if !v.restored[p] {
+				return false // a partition added since
+			}
+		}
+		return true
 	}
 	for _, p := range parts {
 		if !v.restored[p] {
