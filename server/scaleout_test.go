@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -55,6 +56,14 @@ func TestTwoServersShareQueries(t *testing.T) {
 // against one in-process broker.
 func startSharedServers(t *testing.T) (*Server, *Server) {
 	t.Helper()
+	s := startServers(t, 2)
+	return s[0], s[1]
+}
+
+// startServers starts n interactive servers with one service id against
+// one in-process broker.
+func startServers(t *testing.T, n int) []*Server {
+	t.Helper()
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +81,11 @@ func startSharedServers(t *testing.T) (*Server, *Server) {
 		t.Cleanup(s.Close)
 		return s
 	}
-	return start(), start()
+	var out []*Server
+	for range n {
+		out = append(out, start())
+	}
+	return out
 }
 
 // TestServersAgreeOnConflictingStatements sends two statements that cannot
@@ -231,5 +244,63 @@ func TestPullQueriesForwardToTheHolder(t *testing.T) {
 	eventually(t, a, scan, want...)
 	if got := a.Engine().HeldPartitions("PER_USER"); !slices.Equal(got, []int32{0, 1, 2, 3}) {
 		t.Fatalf("after the other server stopped this one holds %v, want all four partitions", got)
+	}
+}
+
+// TestServersJoinCoPartitions runs a stream-table join on three servers
+// sharing a service id: the group gives each server the same partitions
+// of both inputs (a task is one partition of every input, as Kafka
+// Streams assigns tasks), so every click meets its user's row. Four
+// partitions over three servers cannot be split evenly by topic-partition
+// without separating a task's inputs.
+func TestServersJoinCoPartitions(t *testing.T) {
+	a := startServers(t, 3)[0]
+	ksql(t, a, `CREATE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=4);
+CREATE STREAM clicks (id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=4);`)
+	ents := ksql(t, a, `SET 'auto.offset.reset'='earliest';
+CREATE STREAM enriched AS SELECT c.id, c.page, u.name FROM clicks c JOIN users u ON c.id = u.id;`)
+	queryID := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
+	adm, err := kgo.NewClient(kgo.SeedBrokers(a.Brokers()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
+	// Every server runs the query before any input comes.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		described, err := kadm.NewClient(adm).DescribeGroups(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		members := 0
+		for _, g := range described {
+			if strings.HasSuffix(g.Group, queryID) && g.State == "Stable" {
+				members = len(g.Members)
+			}
+		}
+		if members == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the query's group never had all three servers: %v", described.Names())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Each round's users come before its clicks; the second round finds
+	// every task open already (its state is not restored again).
+	for round, prefix := range []string{"u", "v"} {
+		var users, clicks []string
+		for i := range 24 {
+			users = append(users, fmt.Sprintf("%s%d", prefix, i), fmt.Sprintf(`{"NAME":"name%d"}`, i))
+			clicks = append(clicks, fmt.Sprintf("%s%d", prefix, i), fmt.Sprintf(`{"PAGE":"p%d"}`, i))
+		}
+		produceKeyed(t, a, "users", users...)
+		time.Sleep(2 * time.Second)
+		produceKeyed(t, a, "clicks", clicks...)
+		want := 24 * (round + 1)
+		consume(t, a, "ENRICHED", want)
+		if n := countAll(t, a, "ENRICHED"); n != want {
+			t.Fatalf("round %d: ENRICHED has %d records, want %d (each click with its user)", round, n, want)
+		}
 	}
 }

@@ -114,6 +114,7 @@ func (r *persistent) runExactlyOnce(ctx context.Context) error {
 		kgo.ConsumeTopics(cfg.Topics...),
 		kgo.ConsumeResetOffset(reset),
 		kgo.BlockRebalanceOnPoll(),
+		taskBalancers,
 		kgo.OnPartitionsRevoked(r.dropTasks),
 		kgo.OnPartitionsLost(r.dropTasks),
 	}, cfg.ClientOpts...)...)
