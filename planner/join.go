@@ -301,8 +301,12 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	}
 	leftKeyed, rightKeyed := isKeyColumn(leftKey, left.step.Schema()), isKeyColumn(rightKey, right.step.Schema())
 	// Windowed keys carry their window: differently windowed sources
-	// would have to be re-keyed to meet.
-	if left.window != nil && (!leftKeyed || !rightKeyed || *left.window != *right.window) {
+	// would have to be re-keyed to meet. ksqlDB lets time-windowed ones
+	// meet when both keys are in a schema-registry format (it re-keys
+	// those sides anyway): only a window's start is serialized, so keys
+	// with equal starts match.
+	if left.window != nil && (!leftKeyed || !rightKeyed ||
+		(*left.window != *right.window && !(p.registryKeys(left) && p.registryKeys(right)))) {
 		return nil, plain("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 	}
 	// Inputs read as they are must agree on partitions, or equal keys
@@ -332,6 +336,9 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	step := &physical.Join{Left: lstep, Right: rstep, Sides: sides, Type: typ, LeftStore: "Join-left-store", RightStore: "Join-right-store"}
 	if j.Within != nil {
 		step.Before, step.After, step.Grace = j.Within.Before, j.Within.After, j.Within.Grace
+	}
+	if left.window != nil && right.window != nil && left.window.Type != "SESSION" && *left.window != *right.window {
+		step.LeftWindowSize = left.window.Size
 	}
 	lcols, rcols := lstep.Schema().Columns, rstep.Schema().Columns
 	// The result's key is named after the left join column (for a right
@@ -524,6 +531,20 @@ func rekey(in physical.Step, key expr.Expr, table, synthetic bool, topic string)
 		return sk, nil
 	}
 	return &physical.Repartition{Input: sk, Topic: topic}, nil
+}
+
+// registryKeys tells whether rel's keys are in a schema-registry format
+// (AVRO, PROTOBUF, JSON_SR).
+func (p *Planner) registryKeys(rel *relation) bool {
+	src, ok := p.cat.Source(rel.sources[0])
+	if !ok {
+		return false
+	}
+	switch strings.ToUpper(src.KeyFormat.Name) {
+	case "AVRO", "PROTOBUF", "JSON_SR":
+		return true
+	}
+	return false
 }
 
 // checkCopartitioned compares the partition counts of two join inputs

@@ -383,7 +383,7 @@ func (j *join) emit(ctx context.Context, l, r []any, ts int64, src *Record) erro
 
 // joined builds the joined row: key, left values, right values, pseudo
 // columns. Windowed sources join on windowed keys: the result keeps the
-// window (its start is what the keys share).
+// window (its start is what the keys share; its size is the left one's).
 func (j *join) joined(l, r []any, ts int64, src *Record) *Record {
 	out := make([]any, 0, len(j.step.Out.Columns))
 	switch {
@@ -411,5 +411,9 @@ func (j *join) joined(l, r []any, ts int64, src *Record) *Record {
 		}
 	}
 	out = append(out, ts, src.Partition, src.Offset)
-	return &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset, Window: src.Window}
+	w := src.Window
+	if size := j.step.LeftWindowSize; size > 0 && w != nil && w.End-w.Start != size {
+		w = &Window{Start: w.Start, End: w.Start + size}
+	}
+	return &Record{Row: out, Timestamp: ts, Partition: src.Partition, Offset: src.Offset, Window: w}
 }

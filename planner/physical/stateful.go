@@ -89,6 +89,10 @@ type Join struct {
 	// KeyColumns is how many leading columns of Out are the key: the left
 	// table's key columns in a foreign-key join, else one.
 	KeyColumns int
+	// LeftWindowSize, set when time-windowed inputs have windows of
+	// different sizes, is the left input's: a result keeps the window
+	// start both keys share and the left window's end.
+	LeftWindowSize int64
 	// LeftValues and RightValues pick the input columns copied into Out
 	// after the key.
 	LeftValues, RightValues []int
