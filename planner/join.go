@@ -333,6 +333,18 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A side re-keyed through a topic must put its keys in the partitions
+	// of the other side, read as it is: its topic has as many partitions
+	// (as Kafka Streams sizes the repartition topics of a co-partitioned
+	// group like its source topics).
+	lrep, lok := lstep.(*physical.Repartition)
+	rrep, rok := rstep.(*physical.Repartition)
+	switch {
+	case lok && !rok:
+		lrep.Partitions = p.partitionsOf(right, rstep)
+	case rok && !lok:
+		rrep.Partitions = p.partitionsOf(left, lstep)
+	}
 	step := &physical.Join{Left: lstep, Right: rstep, Sides: sides, Type: typ, LeftStore: "Join-left-store", RightStore: "Join-right-store"}
 	if j.Within != nil {
 		step.Before, step.After, step.Grace = j.Within.Before, j.Within.After, j.Within.Grace
@@ -531,6 +543,22 @@ func rekey(in physical.Step, key expr.Expr, table, synthetic bool, topic string)
 		return sk, nil
 	}
 	return &physical.Repartition{Input: sk, Topic: topic}, nil
+}
+
+// partitionsOf is how many partitions rel's rows are in when read through
+// step: its first source's, unless something in it was re-keyed (0:
+// unknown, sized like the query's sources).
+func (p *Planner) partitionsOf(rel *relation, step physical.Step) int {
+	if rep, ok := step.(*physical.Repartition); ok {
+		return rep.Partitions
+	}
+	if rel.rekeyed {
+		return 0
+	}
+	if src, ok := p.cat.Source(rel.sources[0]); ok {
+		return src.Partitions
+	}
+	return 0
 }
 
 // registryKeys tells whether rel's keys are in a schema-registry format

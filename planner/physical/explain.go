@@ -40,6 +40,9 @@ func detail(s Step) string {
 	case *Sink:
 		return "topic: " + s.Topic
 	case *Repartition:
+		if s.Partitions > 0 {
+			return fmt.Sprintf("topic: %s, partitions: %d", s.Topic, s.Partitions)
+		}
 		return "topic: " + s.Topic
 	case *Aggregate:
 		parts := make([]string, len(s.Calls))

@@ -243,9 +243,12 @@ func (v *tableView) forgetRoutes() {
 func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsRequest) ([]*ops.Raw, error) {
 	// gen counts assignment changes: if it moves before the rows are read,
 	// some may have been dropped (or given back empty), so the read is
-	// not trusted.
+	// not trusted. The view's position and whether it is restored are
+	// taken together, before any row is read: rows read later reflect at
+	// least that position.
 	v.mu.Lock()
 	held, gen, whole := v.holds(req.Partitions), v.gen, len(req.Partitions) == len(v.owned)
+	read, restored := maps.Clone(v.next), v.restoredLocked(req.Partitions)
 	v.mu.Unlock()
 	if !held {
 		return nil, retryable{errNotHeld}
@@ -257,15 +260,19 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 			in[p] = true
 		}
 	}
-	// The rows are read while the end offsets are being listed (the
-	// request for them starts when the query arrives): if the view had
-	// read up to them already, these rows are the answer.
-	read := v.position()
-	rows, err := v.read(req, in)
-	if err != nil {
-		return nil, err
+	// A key lookup reads its rows while the end offsets are being listed
+	// (the request for them starts when the query arrives): if the view
+	// had read up to them already, these rows are the answer. A scan
+	// reads once it knows, rather than risk reading twice.
+	var rows []*ops.Raw
+	var err error
+	early := req.Lookup
+	if early {
+		if rows, err = v.read(req, in); err != nil {
+			return nil, err
+		}
 	}
-	all, listed, err := e.endsToReach(ctx, v, req)
+	all, listed, err := e.endsToReach(ctx, v, req, read, restored)
 	if err != nil {
 		return nil, err
 	}
@@ -273,10 +280,12 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 	if req.Partitions != nil && all != nil {
 		ends = map[int32]int64{}
 		for _, p := range req.Partitions {
-			ends[p] = all[p]
+			if end, ok := all[p]; ok {
+				ends[p] = end
+			}
 		}
 	}
-	if !reached(read, ends) {
+	if !early || !reached(read, ends) {
 		if err := v.sync(ctx, ends); err != nil {
 			return nil, err
 		}
@@ -297,22 +306,23 @@ func (e *Engine) localRows(ctx context.Context, v *tableView, req wire.ViewRowsR
 }
 
 // endsToReach returns the end offsets v must reach before it answers req,
-// and whether they were listed for it (after it arrived). A query that
-// allows no lag (read-your-writes), and any query on partitions the view
-// has not restored yet, gets such a listing. Otherwise, as in ksqlDB, the
-// restored view answers at once when the lag is unbounded (ksqlDB's
-// default), and a bounded lag is measured against the newest end offsets
-// this server knows (listed at most a second ago, refreshed as pull
-// queries come): a view within it answers at once (no ends to reach), one
-// behind it first reads up to them.
-func (e *Engine) endsToReach(ctx context.Context, v *tableView, req wire.ViewRowsRequest) (map[int32]int64, bool, error) {
-	if req.MaxOffsetLag > 0 && v.isRestored(req.Partitions) {
+// and whether they were listed for it (after it arrived). read is the
+// view's position when the query began, restored whether its partitions
+// were restored then. A query that allows no lag (read-your-writes), and
+// any query on partitions the view had not restored, gets such a listing.
+// Otherwise, as in ksqlDB, the restored view answers at once when the lag
+// is unbounded (ksqlDB's default), and a bounded lag is measured from read
+// to the newest end offsets this server knows (listed at most a second
+// ago, refreshed as pull queries come): a view within it answers at once
+// (no ends to reach), one behind it first reads up to them.
+func (e *Engine) endsToReach(ctx context.Context, v *tableView, req wire.ViewRowsRequest, read map[int32]int64, restored bool) (map[int32]int64, bool, error) {
+	if req.MaxOffsetLag > 0 && restored {
 		if req.MaxOffsetLag == math.MaxInt64 {
 			return nil, false, nil
 		}
 		if r, ok := e.rt.(EndOffsetHints); ok {
 			if known, ok := r.RecentEndOffsets(v.topic); ok {
-				if v.within(known, req.Partitions, req.MaxOffsetLag) {
+				if withinLag(read, known, req.Partitions, req.MaxOffsetLag) {
 					return nil, false, nil
 				}
 				return known, false, nil

@@ -138,7 +138,11 @@ func (k *KafkaRuntime) Topics(ctx context.Context) (map[string]TopicInfo, error)
 	}
 	out := map[string]TopicInfo{}
 	for _, t := range resp.Topics {
-		if t.Topic == nil || t.IsInternal || t.ErrorCode != 0 {
+		if t.Topic == nil || t.IsInternal {
+			continue
+		}
+		// A topic just created may have no leader yet: it exists.
+		if err := kerr.ErrorForCode(t.ErrorCode); err != nil && !(errors.Is(err, kerr.LeaderNotAvailable) && len(t.Partitions) > 0) {
 			continue
 		}
 		info := TopicInfo{Name: *t.Topic, Partitions: len(t.Partitions)}

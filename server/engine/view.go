@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -381,19 +380,9 @@ func (v *tableView) sync(ctx context.Context, ends map[int32]int64) error {
 	}
 }
 
-// position returns the next offset the view reads in each partition: it
-// holds every record before them.
-func (v *tableView) position() map[int32]int64 {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return maps.Clone(v.next)
-}
-
-// isRestored tells whether each of parts (every partition the view has
-// read, if nil) is restored.
-func (v *tableView) isRestored(parts []int32) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
+// restoredLocked tells whether each of parts (every partition the view
+// has read, if nil) is restored; callers hold v.mu.
+func (v *tableView) restoredLocked(parts []int32) bool {
 	if parts == nil {
 		if len(v.restored) == 0 {
 			return false
@@ -413,28 +402,23 @@ func (v *tableView) isRestored(parts []int32) bool {
 	return true
 }
 
-// markRestored records that the view has read the partitions of ends up
-// to end offsets listed after it began reading them, in assignment gen.
+// markRestored records, for assignment gen, the partitions of ends the
+// view has read up to them: ends were listed after it began reading them.
+// A wait that ended on the idle grace restores nothing it did not reach.
 func (v *tableView) markRestored(ends map[int32]int64, gen int) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.gen != gen {
 		return
 	}
-	for p := range ends {
-		v.restored[p] = true
+	for p, end := range ends {
+		if v.next[p] >= end {
+			v.restored[p] = true
+		}
 	}
 }
 
 func (v *tableView) caughtUp(ends map[int32]int64) bool { return reached(v.next, ends) }
-
-// within tells whether v is at most lag records behind ends in each of
-// parts (all if nil).
-func (v *tableView) within(ends map[int32]int64, parts []int32, lag int64) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return withinLag(v.next, ends, parts, lag)
-}
 
 // reached tells whether a reader whose next offsets are next has read
 // every partition up to ends.

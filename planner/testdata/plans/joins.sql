@@ -9,3 +9,6 @@ CREATE STREAM S1 (K INT KEY, K2 INT KEY, V INT) WITH (kafka_topic='s1', format='
 CREATE STREAM S2 (K INT KEY, K2 INT KEY, V INT) WITH (kafka_topic='s2', format='JSON');
 CREATE STREAM OUTPUT4 AS SELECT * FROM S1 JOIN S2 WITHIN 1 DAY on S1.v = S2.V;
 CREATE STREAM OUTPUT5 AS SELECT * FROM L JOIN R WITHIN 10 SECONDS ON L.B = R.Y;
+CREATE STREAM clicks4 (id INT KEY, user_id INT, page STRING) WITH (kafka_topic='clicks4', value_format='JSON', partitions=4);
+CREATE TABLE users2 (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='users2', value_format='JSON', partitions=2);
+CREATE STREAM enriched AS SELECT c.user_id, c.page, u.name FROM clicks4 c JOIN users2 u ON c.user_id = u.id;
