@@ -108,18 +108,6 @@ func RunPersistent(ctx context.Context, cfg PersistentConfig) error {
 	return r.loop(ctx)
 }
 
-// taskBalancers make a task (one partition number of every input topic)
-// the unit the group hands out, as Kafka Streams assigns tasks: the range
-// balancer gives each member the same partition numbers of every topic
-// with as many partitions, and the inputs a task joins have as many
-// (joins are co-partitioned, internal topics sized like their sources).
-// franz-go's default, cooperative-sticky, balances topic-partitions one by
-// one and may give a stream's partition to one server and the matching
-// table partition to another. Cooperative-sticky stays second so that a
-// server still on it does not keep a new one out of the group during a
-// rolling upgrade.
-var taskBalancers = kgo.Balancers(kgo.RangeBalancer(), kgo.CooperativeStickyBalancer())
-
 type persistent struct {
 	cfg        PersistentConfig
 	log        *slog.Logger
