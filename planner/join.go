@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/eddysql/eddy/parser/ast"
@@ -37,6 +38,11 @@ type relation struct {
 	// rekeyed marks a join whose rows were re-keyed on the way: its
 	// partitions are no longer those of its first source.
 	rekeyed bool
+	// keyFormat is the format whose serialized keys Kafka's partitioner
+	// placed the rows by: the first source's key format, or, for rows
+	// that went through a repartition topic, that topic's (nil: Eddy's
+	// own encoding).
+	keyFormat *catalog.Format
 }
 
 // joinQualifiers maps aliases to column prefixes.
@@ -112,7 +118,8 @@ func (p *Planner) planJoinLeaf(t *ast.Table) (*relation, error) {
 		}
 	}
 	step := &physical.Project{Input: in, Exprs: exprs, Out: out, Table: in.Table}
-	return &relation{step: step, aliases: []string{alias}, table: in.Table, sources: []string{src.Name}, window: src.Window}, nil
+	return &relation{step: step, aliases: []string{alias}, table: in.Table, sources: []string{src.Name}, window: src.Window,
+		keyFormat: &src.KeyFormat}, nil
 }
 
 func joinTypeName(t ast.JoinType) string {
@@ -306,7 +313,7 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	// those sides anyway): only a window's start is serialized, so keys
 	// with equal starts match.
 	if left.window != nil && (!leftKeyed || !rightKeyed ||
-		(*left.window != *right.window && !(p.registryKeys(left) && p.registryKeys(right)))) {
+		(*left.window != *right.window && !(registryFormat(left.keyFormat) && registryFormat(right.keyFormat)))) {
 		return nil, plain("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 	}
 	// Inputs read as they are must agree on partitions, or equal keys
@@ -333,17 +340,8 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A side re-keyed through a topic must put its keys in the partitions
-	// of the other side, read as it is: its topic has as many partitions
-	// (as Kafka Streams sizes the repartition topics of a co-partitioned
-	// group like its source topics).
-	lrep, lok := lstep.(*physical.Repartition)
-	rrep, rok := rstep.(*physical.Repartition)
-	switch {
-	case lok && !rok:
-		lrep.Partitions = p.partitionsOf(right, rstep)
-	case rok && !lok:
-		rrep.Partitions = p.partitionsOf(left, lstep)
+	if left.window == nil {
+		lstep, rstep = p.copartition(left, right, lstep, rstep)
 	}
 	step := &physical.Join{Left: lstep, Right: rstep, Sides: sides, Type: typ, LeftStore: "Join-left-store", RightStore: "Join-right-store"}
 	if j.Within != nil {
@@ -373,7 +371,10 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		skipLeft || strings.HasPrefix(lcols[0].Name, "KSQL_COL_"), skipRight || strings.HasPrefix(rcols[0].Name, "KSQL_COL_"))
 	rel := &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...),
 		table: sides == "TABLE_TABLE", sources: append(append([]string(nil), left.sources...), right.sources...),
-		keyEquiv: map[string]bool{}, window: left.window, rekeyed: left.rekeyed || !leftKeyed || !rightKeyed}
+		keyEquiv: map[string]bool{}, window: left.window, rekeyed: left.rekeyed || !leftKeyed || !rightKeyed, keyFormat: left.keyFormat}
+	if rep, ok := lstep.(*physical.Repartition); ok {
+		rel.rekeyed, rel.keyFormat = true, rep.KeyFormat
+	}
 	for k := range left.keyEquiv {
 		rel.keyEquiv[k] = true
 	}
@@ -545,6 +546,79 @@ func rekey(in physical.Step, key expr.Expr, table, synthetic bool, topic string)
 	return &physical.Repartition{Input: sk, Topic: topic}, nil
 }
 
+// copartition makes the two inputs of a join meet in the same partitions,
+// as ksqlDB does: each key must be in the same partition number on both
+// sides. A side read as it is was placed by its producers, by the hash of
+// its key serialized in its key format; a side re-keyed through a topic is
+// placed by the hash of the key the topic is written with. So:
+//   - a side re-keyed alone writes its topic's keys in the other side's
+//     format, into as many partitions as the other side has (Kafka
+//     Streams sizes a co-partition group's repartition topics so);
+//   - sides read as they are in different key formats: the right one
+//     goes through a topic written in the left's format;
+//   - a schema-registry format may put different schema ids in equal
+//     keys: a side in one goes through a topic too, and both sides then
+//     use Eddy's own encoding.
+func (p *Planner) copartition(left, right *relation, lstep, rstep physical.Step) (physical.Step, physical.Step) {
+	lrep, lok := lstep.(*physical.Repartition)
+	rrep, rok := rstep.(*physical.Repartition)
+	force := func(rel *relation, step physical.Step, side string) *physical.Repartition {
+		topic := "Join-" + strings.ToLower(side) + "-repartition"
+		if rel.table {
+			topic = side + "SourceKeyed-SelectKey-repartition"
+		}
+		return &physical.Repartition{Input: step, Topic: topic}
+	}
+	switch {
+	case lok && rok:
+	case lok || rok:
+		asIs, asIsStep := right, rstep
+		rep := lrep
+		if rok {
+			asIs, asIsStep, rep = left, lstep, rrep
+		}
+		if registryFormat(asIs.keyFormat) {
+			if rok {
+				lstep = force(left, lstep, "Left")
+			} else {
+				rstep = force(right, rstep, "Right")
+			}
+			break
+		}
+		rep.KeyFormat = asIs.keyFormat
+		rep.Partitions = p.partitionsOf(asIs, asIsStep)
+	case registryFormat(left.keyFormat) || registryFormat(right.keyFormat):
+		lstep, rstep = force(left, lstep, "Left"), force(right, rstep, "Right")
+	case !sameFormat(left.keyFormat, right.keyFormat):
+		rep := force(right, rstep, "Right")
+		rep.KeyFormat = left.keyFormat
+		rep.Partitions = p.partitionsOf(left, lstep)
+		rstep = rep
+	}
+	return lstep, rstep
+}
+
+// registryFormat tells whether keys in f carry schema-registry ids.
+func registryFormat(f *catalog.Format) bool {
+	if f == nil {
+		return false
+	}
+	switch strings.ToUpper(f.Name) {
+	case "AVRO", "PROTOBUF", "JSON_SR":
+		return true
+	}
+	return false
+}
+
+// sameFormat tells whether keys in a and b serialize alike (nil is Eddy's
+// own encoding).
+func sameFormat(a, b *catalog.Format) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return strings.EqualFold(a.Name, b.Name) && maps.Equal(a.Props, b.Props)
+}
+
 // partitionsOf is how many partitions rel's rows are in when read through
 // step: its first source's, unless something in it was re-keyed (0:
 // unknown, sized like the query's sources).
@@ -559,20 +633,6 @@ func (p *Planner) partitionsOf(rel *relation, step physical.Step) int {
 		return src.Partitions
 	}
 	return 0
-}
-
-// registryKeys tells whether rel's keys are in a schema-registry format
-// (AVRO, PROTOBUF, JSON_SR).
-func (p *Planner) registryKeys(rel *relation) bool {
-	src, ok := p.cat.Source(rel.sources[0])
-	if !ok {
-		return false
-	}
-	switch strings.ToUpper(src.KeyFormat.Name) {
-	case "AVRO", "PROTOBUF", "JSON_SR":
-		return true
-	}
-	return false
 }
 
 // checkCopartitioned compares the partition counts of two join inputs

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -132,6 +133,39 @@ func produceKeyed(t *testing.T, s *Server, topic string, kvs ...string) {
 		}
 		if err := cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// A stream re-keyed to meet a table on one of its values writes its
+// repartition topic's keys in the table's key format, into as many
+// partitions as the table has: Kafka's partitioner then puts each click in
+// the partition its user is in (a repartition in Eddy's own encoding put
+// three clicks in four elsewhere).
+func TestJoinOnAValueMeetsTheTablesPartitions(t *testing.T) {
+	s := startServer(t)
+	ksql(t, s, `CREATE TABLE users4 (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='users4', VALUE_FORMAT='JSON', PARTITIONS=4);
+CREATE TABLE users2 (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='users2', VALUE_FORMAT='JSON', PARTITIONS=2);
+CREATE STREAM clicks (id VARCHAR KEY, user_id VARCHAR, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=4);`)
+	var users, clicks []string
+	for i := range 24 {
+		users = append(users, fmt.Sprintf("u%d", i), fmt.Sprintf(`{"NAME":"name%d"}`, i))
+		clicks = append(clicks, fmt.Sprintf("c%d", i), fmt.Sprintf(`{"USER_ID":"u%d","PAGE":"p%d"}`, i, i))
+	}
+	produceKeyed(t, s, "users4", users...)
+	produceKeyed(t, s, "users2", users...)
+	// The tables are read before the clicks: the queries start after the
+	// users are written and read from the earliest offsets, in timestamp
+	// order.
+	time.Sleep(10 * time.Millisecond)
+	produceKeyed(t, s, "clicks", clicks...)
+	ksql(t, s, `SET 'auto.offset.reset'='earliest';
+CREATE STREAM enriched4 AS SELECT c.user_id, c.page, u.name FROM clicks c JOIN users4 u ON c.user_id = u.id;
+CREATE STREAM enriched2 AS SELECT c.user_id, c.page, u.name FROM clicks c JOIN users2 u ON c.user_id = u.id;`)
+	for _, topic := range []string{"ENRICHED4", "ENRICHED2"} {
+		consume(t, s, topic, 24)
+		if n := countAll(t, s, topic); n != 24 {
+			t.Errorf("%s has %d records, want 24 (every click with its user)", topic, n)
 		}
 	}
 }

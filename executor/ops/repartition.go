@@ -3,7 +3,10 @@ package ops
 import (
 	"bytes"
 	"context"
+	"fmt"
 
+	"github.com/eddysql/eddy/executor/serde"
+	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/physical"
 	"github.com/eddysql/eddy/planner/types"
 )
@@ -29,7 +32,7 @@ type repartitionSink struct {
 	emitter Emitter
 }
 
-func newRepartition(step *physical.Repartition, topic string, emitter Emitter) (*repartitionSink, *repartitionSource, error) {
+func newRepartition(step *physical.Repartition, topic string, emitter Emitter, formats *serde.Registry) (*repartitionSink, *repartitionSource, error) {
 	cols := step.Input.Schema().Columns
 	nKey := 0
 	for _, c := range cols {
@@ -37,7 +40,7 @@ func newRepartition(step *physical.Repartition, topic string, emitter Emitter) (
 			nKey++
 		}
 	}
-	keys, err := newRowCodec(cols[:nKey])
+	keys, err := keyCodec(step.KeyFormat, cols[:nKey], formats)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,6 +50,31 @@ func newRepartition(step *physical.Repartition, topic string, emitter Emitter) (
 	}
 	sink := &repartitionSink{topic: topic, keys: keys, values: values, nKey: nKey, emitter: emitter}
 	return sink, &repartitionSource{keys: keys, values: values, nKey: nKey, width: len(cols)}, nil
+}
+
+// keyCodec encodes a repartition topic's keys: in format f when the plan
+// names one (a join's other side is partitioned by keys in it), else in
+// Eddy's own encoding.
+func keyCodec(f *catalog.Format, cols []types.Column, formats *serde.Registry) (*rowCodec, error) {
+	if f == nil {
+		return newRowCodec(cols)
+	}
+	if formats == nil {
+		return nil, fmt.Errorf("repartition keys in %s need the formats", f.Name)
+	}
+	format, err := formats.Get(f.Name)
+	if err != nil {
+		return nil, err
+	}
+	ser, err := format.Serializer(cols, SerdeProps(*f, true))
+	if err != nil {
+		return nil, err
+	}
+	de, err := format.Deserializer(cols, SerdeProps(*f, true))
+	if err != nil {
+		return nil, err
+	}
+	return &rowCodec{ser: ser, de: de}, nil
 }
 
 func (s *repartitionSink) write(ctx context.Context, row, old []any, r *Record, undo, tombstone bool) error {

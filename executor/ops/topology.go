@@ -114,7 +114,7 @@ func (t *Topology) build(step physical.Step, env Env, next Operator) (Operator, 
 			return nil, fmt.Errorf("repartition needs an internal topic and an emitter")
 		}
 		topic := env.InternalTopic(s.Topic)
-		sink, src, err := newRepartition(s, topic, env.Emitter)
+		sink, src, err := newRepartition(s, topic, env.Emitter, env.Formats)
 		if err != nil {
 			return nil, err
 		}

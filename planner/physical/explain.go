@@ -40,10 +40,14 @@ func detail(s Step) string {
 	case *Sink:
 		return "topic: " + s.Topic
 	case *Repartition:
+		out := "topic: " + s.Topic
 		if s.Partitions > 0 {
-			return fmt.Sprintf("topic: %s, partitions: %d", s.Topic, s.Partitions)
+			out += fmt.Sprintf(", partitions: %d", s.Partitions)
 		}
-		return "topic: " + s.Topic
+		if s.KeyFormat != nil {
+			out += ", key format: " + s.KeyFormat.Name
+		}
+		return out
 	case *Aggregate:
 		parts := make([]string, len(s.Calls))
 		for i, c := range s.Calls {

@@ -1,6 +1,7 @@
 package physical
 
 import (
+	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/expr"
 	"github.com/eddysql/eddy/planner/types"
 )
@@ -17,6 +18,11 @@ type Repartition struct {
 	// Partitions, when set, sizes the internal topic; 0 sizes it like the
 	// query's sources.
 	Partitions int
+	// KeyFormat, when set, is the format the topic's keys are written in,
+	// so that Kafka's partitioner places them as it placed the same keys
+	// in a topic of that format (a join's other side); nil is Eddy's own
+	// encoding.
+	KeyFormat *catalog.Format
 }
 
 // AggregateCall is one aggregate function call.
