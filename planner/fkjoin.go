@@ -51,5 +51,7 @@ func (p *Planner) planForeignKeyJoin(j *ast.Join, left, right *relation, leftKey
 	}
 	return &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...), table: true,
 		sources: append(append([]string(nil), left.sources...), right.sources...), keyEquiv: map[string]bool{},
-		window: left.window, keyTexts: keyTexts, fkLeftKeys: keyNames, fkLeftSource: left.sources[0]}, nil
+		window: left.window, keyTexts: keyTexts, fkLeftKeys: keyNames, fkLeftSource: left.sources[0],
+		// Its rows are in the one partition of its topics, in Eddy's encoding.
+		rekeyed: true, partitions: 1}, nil
 }

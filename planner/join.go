@@ -41,8 +41,10 @@ type relation struct {
 	// keyFormat is the format whose serialized keys Kafka's partitioner
 	// placed the rows by: the first source's key format, or, for rows
 	// that went through a repartition topic, that topic's (nil: Eddy's
-	// own encoding).
-	keyFormat *catalog.Format
+	// own encoding). partitions is how many partitions they are in (0:
+	// not known).
+	keyFormat  *catalog.Format
+	partitions int
 }
 
 // joinQualifiers maps aliases to column prefixes.
@@ -119,7 +121,7 @@ func (p *Planner) planJoinLeaf(t *ast.Table) (*relation, error) {
 	}
 	step := &physical.Project{Input: in, Exprs: exprs, Out: out, Table: in.Table}
 	return &relation{step: step, aliases: []string{alias}, table: in.Table, sources: []string{src.Name}, window: src.Window,
-		keyFormat: &src.KeyFormat}, nil
+		keyFormat: &src.KeyFormat, partitions: src.Partitions}, nil
 }
 
 func joinTypeName(t ast.JoinType) string {
@@ -371,9 +373,10 @@ func (p *Planner) planJoin(b *binder, j *ast.Join) (*relation, error) {
 		skipLeft || strings.HasPrefix(lcols[0].Name, "KSQL_COL_"), skipRight || strings.HasPrefix(rcols[0].Name, "KSQL_COL_"))
 	rel := &relation{step: step, aliases: append(append([]string(nil), left.aliases...), right.aliases...),
 		table: sides == "TABLE_TABLE", sources: append(append([]string(nil), left.sources...), right.sources...),
-		keyEquiv: map[string]bool{}, window: left.window, rekeyed: left.rekeyed || !leftKeyed || !rightKeyed, keyFormat: left.keyFormat}
+		keyEquiv: map[string]bool{}, window: left.window, rekeyed: left.rekeyed || !leftKeyed || !rightKeyed,
+		keyFormat: left.keyFormat, partitions: left.partitions}
 	if rep, ok := lstep.(*physical.Repartition); ok {
-		rel.rekeyed, rel.keyFormat = true, rep.KeyFormat
+		rel.rekeyed, rel.keyFormat, rel.partitions = true, rep.KeyFormat, rep.Partitions
 	}
 	for k := range left.keyEquiv {
 		rel.keyEquiv[k] = true
@@ -554,46 +557,60 @@ func rekey(in physical.Step, key expr.Expr, table, synthetic bool, topic string)
 //   - a side re-keyed alone writes its topic's keys in the other side's
 //     format, into as many partitions as the other side has (Kafka
 //     Streams sizes a co-partition group's repartition topics so);
-//   - sides read as they are in different key formats: the right one
-//     goes through a topic written in the left's format;
+//   - sides read as they are in different key formats or partition
+//     counts: the right one goes through a topic like the left's;
 //   - a schema-registry format may put different schema ids in equal
-//     keys: a side in one goes through a topic too, and both sides then
-//     use Eddy's own encoding.
+//     keys: a side in one goes through a topic in Eddy's own encoding, as
+//     the other side then does too.
+//
+// Every such topic passes the rows as they are (upserts and deletes).
 func (p *Planner) copartition(left, right *relation, lstep, rstep physical.Step) (physical.Step, physical.Step) {
 	lrep, lok := lstep.(*physical.Repartition)
 	rrep, rok := rstep.(*physical.Repartition)
-	force := func(rel *relation, step physical.Step, side string) *physical.Repartition {
+	force := func(rel *relation, step physical.Step, side string, format *catalog.Format, partitions int) *physical.Repartition {
 		topic := "Join-" + strings.ToLower(side) + "-repartition"
 		if rel.table {
 			topic = side + "SourceKeyed-SelectKey-repartition"
 		}
-		return &physical.Repartition{Input: step, Topic: topic}
+		return &physical.Repartition{Input: step, Topic: topic, KeyFormat: format, Partitions: partitions}
 	}
 	switch {
 	case lok && rok:
+		n := max(left.partitions, right.partitions)
+		lrep.Partitions, rrep.Partitions = n, n
 	case lok || rok:
-		asIs, asIsStep := right, rstep
-		rep := lrep
+		asIs, rep := right, lrep
 		if rok {
-			asIs, asIsStep, rep = left, lstep, rrep
+			asIs, rep = left, rrep
 		}
-		if registryFormat(asIs.keyFormat) {
-			if rok {
-				lstep = force(left, lstep, "Left")
-			} else {
-				rstep = force(right, rstep, "Right")
-			}
-			break
+		rep.Partitions = asIs.partitions
+		switch {
+		case !registryFormat(asIs.keyFormat):
+			rep.KeyFormat = asIs.keyFormat
+		case rok:
+			lstep = force(left, lstep, "Left", nil, asIs.partitions)
+		default:
+			rstep = force(right, rstep, "Right", nil, asIs.partitions)
 		}
-		rep.KeyFormat = asIs.keyFormat
-		rep.Partitions = p.partitionsOf(asIs, asIsStep)
 	case registryFormat(left.keyFormat) || registryFormat(right.keyFormat):
-		lstep, rstep = force(left, lstep, "Left"), force(right, rstep, "Right")
-	case !sameFormat(left.keyFormat, right.keyFormat):
-		rep := force(right, rstep, "Right")
-		rep.KeyFormat = left.keyFormat
-		rep.Partitions = p.partitionsOf(left, lstep)
-		rstep = rep
+		// A side already in Eddy's encoding stays where it is.
+		switch {
+		case left.keyFormat == nil:
+			rstep = force(right, rstep, "Right", nil, left.partitions)
+		case right.keyFormat == nil:
+			lstep = force(left, lstep, "Left", nil, right.partitions)
+		default:
+			n := max(left.partitions, right.partitions)
+			lstep, rstep = force(left, lstep, "Left", nil, n), force(right, rstep, "Right", nil, n)
+		}
+	case !sameFormat(left.keyFormat, right.keyFormat) ||
+		(left.partitions > 0 && right.partitions > 0 && left.partitions != right.partitions):
+		rstep = force(right, rstep, "Right", left.keyFormat, left.partitions)
+	}
+	for _, step := range []physical.Step{lstep, rstep} {
+		if rep, ok := step.(*physical.Repartition); ok {
+			rep.Changelog = true
+		}
 	}
 	return lstep, rstep
 }
@@ -617,22 +634,6 @@ func sameFormat(a, b *catalog.Format) bool {
 		return a == b
 	}
 	return strings.EqualFold(a.Name, b.Name) && maps.Equal(a.Props, b.Props)
-}
-
-// partitionsOf is how many partitions rel's rows are in when read through
-// step: its first source's, unless something in it was re-keyed (0:
-// unknown, sized like the query's sources).
-func (p *Planner) partitionsOf(rel *relation, step physical.Step) int {
-	if rep, ok := step.(*physical.Repartition); ok {
-		return rep.Partitions
-	}
-	if rel.rekeyed {
-		return 0
-	}
-	if src, ok := p.cat.Source(rel.sources[0]); ok {
-		return src.Partitions
-	}
-	return 0
 }
 
 // checkCopartitioned compares the partition counts of two join inputs

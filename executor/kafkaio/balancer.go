@@ -163,20 +163,43 @@ func (taskBalancer) Balance(b *kgo.ConsumerBalancer, topics map[string]int32) kg
 			}
 		}
 	}
-	plan := b.NewPlan()
+	// Members read the same topics, unless they run different versions
+	// of the query for a moment: a topic the task's member does not read
+	// goes to one that does (and the task is split until they agree).
+	readers := map[string][]int{}
 	for m := range members {
-		member, meta := b.MemberAt(m)
+		_, meta := b.MemberAt(m)
 		for _, topic := range meta.Topics {
-			n, ok := topics[topic]
-			if !ok {
+			readers[topic] = append(readers[topic], m)
+		}
+	}
+	plan := b.NewPlan()
+	for topic, n := range topics {
+		for p := range int(n) {
+			m := owner[p]
+			if m < 0 || len(readers[topic]) == 0 {
 				continue
 			}
-			for p := range int(n) {
-				if owner[p] == m {
-					plan.AddPartition(member, topic, int32(p))
+			if !slices.Contains(readers[topic], m) {
+				if claimed(claimants[p], readers[topic]) {
+					continue // held back until its holders let go
 				}
+				m = readers[topic][0]
 			}
+			member, _ := b.MemberAt(m)
+			plan.AddPartition(member, topic, int32(p))
 		}
 	}
 	return plan
+}
+
+// claimed tells whether any of members holds part of a task (its
+// claimants).
+func claimed(claimants map[int]bool, members []int) bool {
+	for _, m := range members {
+		if claimants[m] {
+			return true
+		}
+	}
+	return false
 }

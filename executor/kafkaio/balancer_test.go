@@ -16,6 +16,7 @@ type member struct {
 	id    string
 	owned map[string][]int32
 	gen   int32
+	reads []string // nil: every topic
 }
 
 // balance runs the task balancer over members for topics and returns each
@@ -24,8 +25,12 @@ func balance(t *testing.T, topics map[string]int32, members ...member) map[strin
 	t.Helper()
 	var join []kmsg.JoinGroupResponseMember
 	for _, m := range members {
+		reads := m.reads
+		if reads == nil {
+			reads = slices.Sorted(maps.Keys(topics))
+		}
 		join = append(join, kmsg.JoinGroupResponseMember{MemberID: m.id,
-			ProtocolMetadata: taskBalancer{}.JoinGroupMetadata(slices.Sorted(maps.Keys(topics)), m.owned, m.gen)})
+			ProtocolMetadata: taskBalancer{}.JoinGroupMetadata(reads, m.owned, m.gen)})
 	}
 	mb, _, err := taskBalancer{}.MemberBalancer(join)
 	if err != nil {
@@ -126,5 +131,24 @@ func TestTaskBalancerMendsSplitTasks(t *testing.T) {
 	plan = balance(t, topics, member{id: "a", owned: both(0, 1), gen: 4}, member{id: "b", owned: both(3), gen: 4})
 	if tasks := tasksOf(t, topics, plan); fmt.Sprint(tasks["b"]) != "[2 3]" {
 		t.Errorf("second round %v: want tasks 2 and 3 on b", tasks)
+	}
+}
+
+// A topic only some members read (a moment when two versions of a query
+// run) is still read: its partitions go to a member that reads it.
+func TestTaskBalancerGivesEveryTopicAReader(t *testing.T) {
+	topics := map[string]int32{"clicks": 2, "extra": 2}
+	plan := balance(t, topics, member{id: "a", reads: []string{"clicks"}, gen: 1}, member{id: "b", gen: 1})
+	got := map[string]int{}
+	for id, assigned := range plan {
+		for topic, ps := range assigned {
+			if topic == "extra" && id != "b" {
+				t.Errorf("%s got %s%v, which it does not read", id, topic, ps)
+			}
+			got[topic] += len(ps)
+		}
+	}
+	if got["clicks"] != 2 || got["extra"] != 2 {
+		t.Errorf("plan %v: want both partitions of each topic given out", plan)
 	}
 }

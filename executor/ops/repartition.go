@@ -22,14 +22,22 @@ const undoHeader = "eddy.undo"
 // KIP-904).
 const oldHeader = "eddy.old"
 
+// keyFormatHeader marks a record whose key is written in the format the
+// plan names (physical.Repartition.KeyFormat) rather than in Eddy's own
+// encoding, which records written before a join's topic used the format
+// still have.
+const keyFormatHeader = "eddy.keyformat"
+
 // repartitionSink writes rows to the internal topic; repartitionSource
 // reads them back in whichever task owns the topic partition.
 type repartitionSink struct {
-	topic   string
-	keys    *rowCodec
-	values  *rowCodec
-	nKey    int
-	emitter Emitter
+	topic     string
+	keys      *rowCodec
+	values    *rowCodec
+	nKey      int
+	emitter   Emitter
+	changelog bool // rows pass as they are (physical.Repartition.Changelog)
+	formatted bool // keys are in the plan's format (keyFormatHeader)
 }
 
 func newRepartition(step *physical.Repartition, topic string, emitter Emitter, formats *serde.Registry) (*repartitionSink, *repartitionSource, error) {
@@ -40,25 +48,28 @@ func newRepartition(step *physical.Repartition, topic string, emitter Emitter, f
 			nKey++
 		}
 	}
-	keys, err := keyCodec(step.KeyFormat, cols[:nKey], formats)
+	own, err := newRowCodec(cols[:nKey])
 	if err != nil {
 		return nil, nil, err
+	}
+	keys := own
+	if step.KeyFormat != nil {
+		if keys, err = keyCodec(*step.KeyFormat, cols[:nKey], formats); err != nil {
+			return nil, nil, err
+		}
 	}
 	values, err := newRowCodec(cols[nKey:])
 	if err != nil {
 		return nil, nil, err
 	}
-	sink := &repartitionSink{topic: topic, keys: keys, values: values, nKey: nKey, emitter: emitter}
-	return sink, &repartitionSource{keys: keys, values: values, nKey: nKey, width: len(cols)}, nil
+	sink := &repartitionSink{topic: topic, keys: keys, values: values, nKey: nKey, emitter: emitter,
+		changelog: step.Changelog, formatted: step.KeyFormat != nil}
+	return sink, &repartitionSource{keys: keys, ownKeys: own, values: values, nKey: nKey, width: len(cols)}, nil
 }
 
-// keyCodec encodes a repartition topic's keys: in format f when the plan
-// names one (a join's other side is partitioned by keys in it), else in
-// Eddy's own encoding.
-func keyCodec(f *catalog.Format, cols []types.Column, formats *serde.Registry) (*rowCodec, error) {
-	if f == nil {
-		return newRowCodec(cols)
-	}
+// keyCodec encodes a repartition topic's keys in format f: a join's other
+// side is partitioned by keys in it.
+func keyCodec(f catalog.Format, cols []types.Column, formats *serde.Registry) (*rowCodec, error) {
 	if formats == nil {
 		return nil, fmt.Errorf("repartition keys in %s need the formats", f.Name)
 	}
@@ -66,11 +77,11 @@ func keyCodec(f *catalog.Format, cols []types.Column, formats *serde.Registry) (
 	if err != nil {
 		return nil, err
 	}
-	ser, err := format.Serializer(cols, SerdeProps(*f, true))
+	ser, err := format.Serializer(cols, SerdeProps(f, true))
 	if err != nil {
 		return nil, err
 	}
-	de, err := format.Deserializer(cols, SerdeProps(*f, true))
+	de, err := format.Deserializer(cols, SerdeProps(f, true))
 	if err != nil {
 		return nil, err
 	}
@@ -83,13 +94,16 @@ func (s *repartitionSink) write(ctx context.Context, row, old []any, r *Record, 
 		return err
 	}
 	raw := &Raw{Topic: s.topic, Key: k, Timestamp: r.Timestamp}
+	if s.formatted {
+		raw.Headers = []Header{{Key: keyFormatHeader, Value: []byte{1}}}
+	}
 	if !tombstone {
 		if raw.Value, err = s.values.encode(row[s.nKey:]); err != nil {
 			return err
 		}
 	}
 	if undo {
-		raw.Headers = []Header{{Key: undoHeader, Value: []byte{1}}}
+		raw.Headers = append(raw.Headers, Header{Key: undoHeader, Value: []byte{1}})
 	}
 	if old != nil {
 		v, err := s.values.encode(old[s.nKey:])
@@ -102,6 +116,11 @@ func (s *repartitionSink) write(ctx context.Context, row, old []any, r *Record, 
 }
 
 func (s *repartitionSink) Process(ctx context.Context, r *Record) error {
+	if s.changelog {
+		// A join input keeps its key: the row, or its delete, is all
+		// the other side needs.
+		return s.write(ctx, r.Row, nil, r, false, r.Tombstone)
+	}
 	if r.Old != nil && !r.Tombstone && !r.Undo && s.sameKey(r.Old[:s.nKey], r.Row[:s.nKey]) {
 		return s.write(ctx, r.Row, r.Old, r, false, false)
 	}
@@ -134,13 +153,22 @@ func (s *repartitionSink) sameKey(a, b []any) bool {
 
 type repartitionSource struct {
 	keys, values *rowCodec
-	nKey, width  int
-	next         Operator
+	// ownKeys reads keys in Eddy's own encoding: those of records written
+	// before the topic's keys took the plan's format.
+	ownKeys     *rowCodec
+	nKey, width int
+	next        Operator
 }
 
 func (s *repartitionSource) ProcessRaw(ctx context.Context, raw *Raw) error {
 	row := make([]any, s.width)
-	k, err := s.keys.decode(raw.Key)
+	keys := s.ownKeys
+	for _, h := range raw.Headers {
+		if h.Key == keyFormatHeader {
+			keys = s.keys
+		}
+	}
+	k, err := keys.decode(raw.Key)
 	if err != nil {
 		return err
 	}

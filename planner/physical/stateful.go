@@ -18,6 +18,10 @@ type Repartition struct {
 	// Partitions, when set, sizes the internal topic; 0 sizes it like the
 	// query's sources.
 	Partitions int
+	// Changelog passes rows as they are, upserts and deletes (a join's
+	// input); otherwise a row whose key changed also sends an undo of the
+	// old row to its old key (an aggregation's input).
+	Changelog bool
 	// KeyFormat, when set, is the format the topic's keys are written in,
 	// so that Kafka's partitioner places them as it placed the same keys
 	// in a topic of that format (a join's other side); nil is Eddy's own

@@ -8,3 +8,7 @@ CREATE STREAM O1 AS SELECT S1.A, S1.B, S2.V AS V2, S3.V AS V3, S4.V AS V4 FROM S
 CREATE STREAM O2 AS SELECT S3.B, S1.A, S2.V AS V2, S4.V AS V4 FROM S1 JOIN S3 WITHIN 1 MINUTE ON S1.B = S3.B JOIN S2 WITHIN 1 MINUTE ON S1.A = S2.A JOIN S4 WITHIN 1 MINUTE ON S3.B = S4.A;
 -- Cascading criteria: S2.A equals the key of the first join, so nothing is re-keyed for S4.
 CREATE STREAM O3 AS SELECT S1.A, S2.V AS V2, S4.V AS V4 FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.A = S2.A JOIN S4 WITHIN 1 MINUTE ON S2.A = S4.A;
+CREATE STREAM c4 (id INT KEY, user_id INT, page STRING) WITH (kafka_topic='c4', value_format='JSON', partitions=4);
+CREATE TABLE u2 (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='u2', value_format='JSON', partitions=2);
+CREATE STREAM s5 (id INT KEY, v INT) WITH (kafka_topic='s5', value_format='JSON', partitions=5);
+CREATE STREAM nway_parts AS SELECT * FROM c4 JOIN u2 ON c4.user_id = u2.id JOIN s5 WITHIN 1 HOUR ON u2.id = s5.v;
