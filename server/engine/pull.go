@@ -25,12 +25,11 @@ import (
 
 // prefetchEnds starts listing the end offsets of the table that sql looks
 // like a read-your-writes pull query on (maxOffsetLagKey 0), if its view is
-// open, so that the broker's answer
-// comes while the statement is parsed and planned rather than after. The
-// goroutine that lists them runs at once (Gosched): a new goroutine waits
-// for its creator's processor, busy parsing, otherwise. A
-// wrong guess costs one request; the statement's own reading of the end
-// offsets is what it relies on (endsCoalescer).
+// open, so that the broker's answer comes while the statement is parsed
+// and planned rather than after. The goroutine that lists them runs at once
+// (Gosched): a new goroutine waits for its creator's processor, busy
+// parsing, otherwise. A wrong guess costs one request; the statement's own
+// reading of the end offsets is what it relies on (endsCoalescer).
 func (e *Engine) prefetchEnds(sql string, props map[string]string) {
 	pf, ok := e.rt.(EndOffsetHints)
 	if lag, err := e.maxOffsetLag(props); !ok || err != nil || lag != 0 {
