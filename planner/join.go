@@ -615,17 +615,9 @@ func (p *Planner) copartition(left, right *relation, lstep, rstep physical.Step)
 	return lstep, rstep
 }
 
-// registryFormat tells whether keys in f carry schema-registry ids.
-func registryFormat(f *catalog.Format) bool {
-	if f == nil {
-		return false
-	}
-	switch strings.ToUpper(f.Name) {
-	case "AVRO", "PROTOBUF", "JSON_SR":
-		return true
-	}
-	return false
-}
+// registryFormat tells whether keys in f (nil: Eddy's own encoding) carry
+// schema-registry ids.
+func registryFormat(f *catalog.Format) bool { return f != nil && catalog.UsesSchemaRegistry(f.Name) }
 
 // sameFormat tells whether keys in a and b serialize alike (nil is Eddy's
 // own encoding).

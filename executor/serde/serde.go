@@ -28,6 +28,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/eddysql/eddy/planner/catalog"
 	"github.com/eddysql/eddy/planner/types"
 )
 
@@ -135,8 +136,6 @@ func (r *Registry) Names() []string {
 	return out
 }
 
-var schemaFormats = map[string]bool{"AVRO": true, "PROTOBUF": true, "JSON_SR": true}
-
 // Get finds a format by name, case-insensitively. Unknown names give
 // ksqlDB's "Unknown format: FOO" followed by the supported formats; the
 // schema-registry formats give an error wrapping ErrNeedsSchemaRegistry.
@@ -145,7 +144,7 @@ func (r *Registry) Get(name string) (Format, error) {
 	if f, ok := r.formats[up]; ok {
 		return f, nil
 	}
-	if schemaFormats[up] {
+	if catalog.UsesSchemaRegistry(up) {
 		return nil, noRegistryError(up)
 	}
 	return nil, fmt.Errorf("Unknown format: %s (supported formats: %s)", up, strings.Join(r.Names(), ", "))

@@ -33,6 +33,16 @@ type Format struct {
 	Props map[string]string
 }
 
+// UsesSchemaRegistry tells whether a format's data carries schema-registry
+// schema ids (AVRO, PROTOBUF, JSON_SR).
+func UsesSchemaRegistry(name string) bool {
+	switch strings.ToUpper(name) {
+	case "AVRO", "PROTOBUF", "JSON_SR":
+		return true
+	}
+	return false
+}
+
 // WindowInfo describes the key of a windowed source.
 type WindowInfo struct {
 	Type string // TUMBLING, HOPPING, SESSION
